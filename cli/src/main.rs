@@ -1,0 +1,74 @@
+//! `qsearch`: the command-line front end. All the work happens in the
+//! `qsearch` library; this binary parses arguments and renders results.
+
+mod commands;
+mod render;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Search Chinese government responsibility lists (责任清单): who is
+/// responsible for what, with cited passages.
+#[derive(Debug, Parser)]
+#[command(name = "qsearch", version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+
+    #[command(flatten)]
+    search: commands::search::SearchArgs,
+
+    #[command(flatten)]
+    paths: PathArgs,
+}
+
+/// Where seeds, index and models live.
+#[derive(Debug, Clone, Args)]
+struct PathArgs {
+    /// Seeds directory holding catalog.toml and the documents.
+    #[arg(long, global = true, value_name = "DIR")]
+    seeds: Option<PathBuf>,
+    /// Data directory for the index and vectors [env: QSEARCH_DATA_DIR].
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// Model directory [env: QSEARCH_MODEL_DIR; default: DATA_DIR/models].
+    #[arg(long, global = true, value_name = "DIR")]
+    model_dir: Option<PathBuf>,
+}
+
+impl PathArgs {
+    fn resolve(&self) -> qsearch::paths::Paths {
+        qsearch::paths::Paths::resolve(
+            self.seeds.clone(),
+            self.data_dir.clone(),
+            self.model_dir.clone(),
+        )
+    }
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List parsed records (JSONL with --json).
+    Records(commands::records::RecordsArgs),
+    /// Records per bureau and section kind.
+    Stats,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let paths = cli.paths.resolve();
+    let result = match cli.command {
+        Some(Command::Records(args)) => commands::records::run(&paths, &args),
+        Some(Command::Stats) => commands::stats::run(&paths),
+        None => commands::search::run(&paths, &cli.search),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("qsearch: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,206 @@
+//! The one step from the intermediate model to records, shared by all
+//! encodings: cleaning, department resolution, spans and ids happen here and
+//! only here.
+
+use std::collections::HashMap;
+
+use crate::departments::DepartmentTable;
+use crate::read::{Column, ProseBlock, ReadDocument, Row, SectionBody};
+use crate::record::{Bureau, Department, Fields, LineSpan, Record, SectionKind, Source};
+use crate::text;
+
+/// Turns a read document into records with provenance.
+pub fn records(doc: &ReadDocument, file: &str, bureau: &Bureau) -> Vec<Record> {
+    let mut ids = IdMaker::new(file);
+    let mut out = Vec::new();
+    for section in &doc.sections {
+        match &section.body {
+            SectionBody::Table(table) => {
+                for row in &table.rows {
+                    for (fields, span) in row_records(section.kind, row, bureau) {
+                        out.push(make(&mut ids, bureau, section.kind, fields, file, span));
+                    }
+                }
+            }
+            SectionBody::Prose(blocks) => {
+                for block in blocks.iter().filter(|b| !b.text.is_empty()) {
+                    let fields = prose_fields(block);
+                    out.push(make(
+                        &mut ids,
+                        bureau,
+                        section.kind,
+                        fields,
+                        file,
+                        block.span,
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+fn make(
+    ids: &mut IdMaker,
+    bureau: &Bureau,
+    section: SectionKind,
+    fields: Fields,
+    file: &str,
+    span: LineSpan,
+) -> Record {
+    Record {
+        id: ids.next(section, span),
+        bureau: bureau.clone(),
+        section,
+        fields,
+        source: Source::new(file, span),
+    }
+}
+
+fn prose_fields(block: &ProseBlock) -> Fields {
+    Fields::Prose {
+        heading_path: block.heading_path.clone(),
+        text: block.text.clone(),
+    }
+}
+
+/// The records of one table row: none for an empty row, one per work item
+/// for duties (an HTML cell may list several), one otherwise.
+fn row_records(kind: SectionKind, row: &Row, bureau: &Bureau) -> Vec<(Fields, LineSpan)> {
+    let clean = |c: Column| text::clean(row.text(c));
+    let own_span = |cols: &[Column]| row.span_of(cols).or_else(|| row.span());
+    match kind {
+        SectionKind::Duties => {
+            let Some(span) = own_span(&[
+                Column::Number,
+                Column::MainDuty,
+                Column::WorkItem,
+                Column::Unit,
+            ]) else {
+                return Vec::new();
+            };
+            let mut items = work_items(row.text(Column::WorkItem));
+            let own_main_duty = row
+                .cell(Column::MainDuty)
+                .is_some_and(|c| c.span.is_some() && !c.is_blank());
+            if items.is_empty() && own_main_duty {
+                items.push(String::new()); // a main duty without work items is still a duty
+            }
+            items
+                .into_iter()
+                .map(|work_item| {
+                    let fields = Fields::Duty {
+                        main_duty: clean(Column::MainDuty),
+                        work_item,
+                        unit: clean(Column::Unit),
+                        basis: clean(Column::Basis),
+                        remark: clean(Column::Remark),
+                    };
+                    (fields, span)
+                })
+                .collect()
+        }
+        SectionKind::Boundary => {
+            let duty = clean(Column::Duty);
+            let as_written = clean(Column::Department);
+            let span = own_span(&[
+                Column::Number,
+                Column::Matter,
+                Column::Department,
+                Column::Duty,
+            ]);
+            let (Some(span), false) = (span, duty.is_empty() && as_written.is_empty()) else {
+                return Vec::new();
+            };
+            let fields = Fields::Boundary {
+                matter: clean(Column::Matter),
+                department: resolve_department(&as_written, bureau),
+                duty,
+                basis: clean(Column::Basis),
+                case: clean(Column::Case),
+            };
+            vec![(fields, span)]
+        }
+        SectionKind::PublicService => {
+            let service = clean(Column::Service);
+            let Some(span) = own_span(&[
+                Column::Number,
+                Column::Service,
+                Column::Content,
+                Column::Unit,
+                Column::Phone,
+            ]) else {
+                return Vec::new();
+            };
+            if service.is_empty() {
+                return Vec::new();
+            }
+            let fields = Fields::Service {
+                service,
+                content: clean(Column::Content),
+                basis: clean(Column::Basis),
+                unit: clean(Column::Unit),
+                phone: clean(Column::Phone),
+            };
+            vec![(fields, span)]
+        }
+        SectionKind::Supervision | SectionKind::Accountability => Vec::new(),
+    }
+}
+
+/// Work items of a duty cell. HTML cells list several items as `<p>`
+/// paragraphs, each its own record; other cells are one item.
+fn work_items(raw: &str) -> Vec<String> {
+    let cleaned = text::clean(raw);
+    if cleaned.is_empty() {
+        return Vec::new();
+    }
+    if raw.contains("<p>") {
+        cleaned
+            .lines()
+            .map(str::to_string)
+            .filter(|l| !l.is_empty())
+            .collect()
+    } else {
+        vec![cleaned]
+    }
+}
+
+/// A boundary row without a department is a joint duty of the departments
+/// its text names.
+fn resolve_department(as_written: &str, bureau: &Bureau) -> Department {
+    if as_written.is_empty() {
+        return Department::default();
+    }
+    DepartmentTable::builtin().resolve(as_written, bureau.level)
+}
+
+/// Stable ids: file stem, section and line span, with a counter when several
+/// records share a span (work items of one HTML cell).
+struct IdMaker<'a> {
+    stem: &'a str,
+    seen: HashMap<String, usize>,
+}
+
+impl<'a> IdMaker<'a> {
+    fn new(file: &'a str) -> Self {
+        let stem = file.split(['_', '.']).next().unwrap_or(file);
+        IdMaker {
+            stem,
+            seen: HashMap::new(),
+        }
+    }
+
+    fn next(&mut self, section: SectionKind, span: LineSpan) -> String {
+        let base = format!(
+            "{}-{}-{}-{}",
+            self.stem,
+            section.as_str(),
+            span.start,
+            span.end
+        );
+        let n = self.seen.entry(base.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 { base } else { format!("{base}-{n}") }
+    }
+}

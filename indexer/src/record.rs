@@ -1,0 +1,332 @@
+//! The one record type every reader ends in.
+//!
+//! A record is the unit of retrieval: one work item of a duty list, one
+//! (matter, department) row of a boundary table, one public service, or one
+//! numbered paragraph group of prose. Every record carries its provenance so
+//! that any answer can be checked with `sed -n 'A,Bp' FILE`.
+
+use serde::{Deserialize, Serialize};
+
+/// 1-based, inclusive line span inside a seed file, as `sed -n 'A,Bp'` prints it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct LineSpan {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl LineSpan {
+    pub fn new(start: usize, end: usize) -> Self {
+        LineSpan {
+            start: start.min(end),
+            end: start.max(end),
+        }
+    }
+
+    pub fn line(line: usize) -> Self {
+        LineSpan {
+            start: line,
+            end: line,
+        }
+    }
+
+    /// The smallest span covering both.
+    pub fn union(self, other: LineSpan) -> LineSpan {
+        LineSpan {
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start + 1
+    }
+
+    pub fn is_empty(self) -> bool {
+        false
+    }
+
+    pub fn overlaps(self, other: LineSpan) -> bool {
+        self.start <= other.end && other.start <= self.end
+    }
+}
+
+/// Where a record came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    pub file: String,
+    pub line_start: usize,
+    pub line_end: usize,
+}
+
+impl Source {
+    pub fn new(file: &str, span: LineSpan) -> Self {
+        Source {
+            file: file.to_string(),
+            line_start: span.start,
+            line_end: span.end,
+        }
+    }
+
+    pub fn span(&self) -> LineSpan {
+        LineSpan::new(self.line_start, self.line_end)
+    }
+}
+
+/// Administrative level of the issuing bureau; it decides what `市X局` means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Province,
+    City,
+    County,
+    District,
+}
+
+impl Level {
+    /// County and district lists call the city above them `市X局`.
+    pub fn is_below_city(self) -> bool {
+        matches!(self, Level::County | Level::District)
+    }
+}
+
+/// The issuer of a list, from the seed catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bureau {
+    /// Full name, e.g. 石家庄市鹿泉区质量技术监督局.
+    pub name: String,
+    /// Short place label used in answers, e.g. 鹿泉区.
+    pub place: String,
+    pub province: String,
+    pub city: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub county: Option<String>,
+    pub level: Level,
+}
+
+/// The kind of top-level section a record comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    /// 部门职责: main duties and their work items.
+    Duties,
+    /// 职责边界: how a matter is split between departments.
+    Boundary,
+    /// 公共服务事项.
+    PublicService,
+    /// 事中事后监管制度: supervision rules, prose.
+    Supervision,
+    /// 责任追究机制: accountability, prose.
+    Accountability,
+}
+
+impl SectionKind {
+    pub const ALL: [SectionKind; 5] = [
+        SectionKind::Duties,
+        SectionKind::Boundary,
+        SectionKind::PublicService,
+        SectionKind::Supervision,
+        SectionKind::Accountability,
+    ];
+
+    /// The identifier used in JSON, filters and the index.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SectionKind::Duties => "duties",
+            SectionKind::Boundary => "boundary",
+            SectionKind::PublicService => "public_service",
+            SectionKind::Supervision => "supervision",
+            SectionKind::Accountability => "accountability",
+        }
+    }
+
+    /// The Chinese name the documents use.
+    pub fn label(self) -> &'static str {
+        match self {
+            SectionKind::Duties => "部门职责",
+            SectionKind::Boundary => "职责边界",
+            SectionKind::PublicService => "公共服务",
+            SectionKind::Supervision => "事中事后监管",
+            SectionKind::Accountability => "责任追究",
+        }
+    }
+
+    /// Tables hold rows; the other sections are prose.
+    pub fn is_table(self) -> bool {
+        matches!(
+            self,
+            SectionKind::Duties | SectionKind::Boundary | SectionKind::PublicService
+        )
+    }
+
+    pub fn parse(s: &str) -> Option<SectionKind> {
+        SectionKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.label() == s)
+    }
+}
+
+/// A department mention resolved through the department table.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Department {
+    /// As the document writes it, e.g. 市质监局.
+    pub as_written: String,
+    /// Canonical short name, e.g. 质监局.
+    pub canonical: String,
+    /// The department holding the duty after the 2018 reform, e.g. 市场监督管理局.
+    pub current: String,
+    /// True when the mention names the level above the issuer (市X局 in a county list).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub upper_level: bool,
+}
+
+/// Section-specific fields.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fields {
+    Duty {
+        main_duty: String,
+        work_item: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        unit: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        basis: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        remark: String,
+    },
+    Boundary {
+        matter: String,
+        department: Department,
+        duty: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        basis: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        case: String,
+    },
+    Service {
+        service: String,
+        content: String,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        basis: String,
+        unit: String,
+        phone: String,
+    },
+    Prose {
+        heading_path: Vec<String>,
+        text: String,
+    },
+}
+
+/// One retrievable passage with its provenance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    /// Stable id: `<file stem prefix>:<section>:<line_start>-<line_end>[:n]`.
+    pub id: String,
+    pub bureau: Bureau,
+    pub section: SectionKind,
+    pub fields: Fields,
+    pub source: Source,
+}
+
+impl Record {
+    /// The matter a record is about: boundary matter, main duty, service or
+    /// the subsection heading of prose.
+    pub fn matter(&self) -> &str {
+        match &self.fields {
+            Fields::Duty { main_duty, .. } => main_duty,
+            Fields::Boundary { matter, .. } => matter,
+            Fields::Service { service, .. } => service,
+            Fields::Prose { heading_path, .. } => {
+                heading_path.first().map(String::as_str).unwrap_or("")
+            }
+        }
+    }
+
+    /// The department a boundary row assigns, if any.
+    pub fn department(&self) -> Option<&Department> {
+        match &self.fields {
+            Fields::Boundary { department, .. } => Some(department),
+            _ => None,
+        }
+    }
+
+    /// The record's own text: the duty, work item, service content or paragraph.
+    pub fn text(&self) -> &str {
+        match &self.fields {
+            Fields::Duty {
+                work_item,
+                main_duty,
+                ..
+            } if work_item.is_empty() => main_duty,
+            Fields::Duty { work_item, .. } => work_item,
+            Fields::Boundary { duty, .. } => duty,
+            Fields::Service { content, .. } => content,
+            Fields::Prose { text, .. } => text,
+        }
+    }
+
+    /// Legal basis, where the section has one.
+    pub fn basis(&self) -> &str {
+        match &self.fields {
+            Fields::Duty { basis, .. }
+            | Fields::Boundary { basis, .. }
+            | Fields::Service { basis, .. } => basis,
+            Fields::Prose { .. } => "",
+        }
+    }
+
+    /// Case text of boundary rows.
+    pub fn case(&self) -> &str {
+        match &self.fields {
+            Fields::Boundary { case, .. } => case,
+            _ => "",
+        }
+    }
+
+    /// The responsible office (科室/股室/承办机构) of duty and service rows.
+    pub fn unit(&self) -> &str {
+        match &self.fields {
+            Fields::Duty { unit, .. } | Fields::Service { unit, .. } => unit,
+            _ => "",
+        }
+    }
+
+    /// The text in context, as embedded and shown: matter + department + duty
+    /// for a boundary row, heading path + text for prose.
+    pub fn contextual_text(&self) -> String {
+        match &self.fields {
+            Fields::Duty {
+                main_duty,
+                work_item,
+                unit,
+                ..
+            } => join_nonempty(&[main_duty, work_item, unit]),
+            Fields::Boundary {
+                matter,
+                department,
+                duty,
+                ..
+            } => join_nonempty(&[matter, &department.as_written, duty]),
+            Fields::Service {
+                service,
+                content,
+                unit,
+                phone,
+                ..
+            } => join_nonempty(&[service, content, unit, phone]),
+            Fields::Prose { heading_path, text } => {
+                let mut parts: Vec<&str> = heading_path.iter().map(String::as_str).collect();
+                parts.push(text);
+                join_nonempty(&parts)
+            }
+        }
+    }
+}
+
+fn join_nonempty(parts: &[&str]) -> String {
+    parts
+        .iter()
+        .filter(|p| !p.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
