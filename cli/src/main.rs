@@ -2,6 +2,7 @@
 //! `qsearch` library; this binary parses arguments and renders results.
 
 mod commands;
+mod progress;
 mod render;
 
 use std::path::PathBuf;
@@ -54,6 +55,12 @@ enum Command {
     Records(commands::records::RecordsArgs),
     /// Records per bureau and section kind.
     Stats,
+    /// Rebuild the index from the seeds (atomic swap; the old one stays usable until done).
+    Index,
+    /// Many queries from stdin as JSON lines {"id", "query"}; one result per line.
+    Batch(commands::batch::BatchArgs),
+    /// Retrieval quality (nDCG@10, Recall@10, MRR@10, dept@1) against judged queries.
+    Eval(commands::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
@@ -62,6 +69,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Records(args)) => commands::records::run(&paths, &args),
         Some(Command::Stats) => commands::stats::run(&paths),
+        Some(Command::Index) => commands::index::run(&paths),
+        Some(Command::Batch(args)) => commands::batch::run(&paths, &args),
+        Some(Command::Eval(args)) => commands::eval::run(&paths, &args),
         None => commands::search::run(&paths, &cli.search),
     };
     match result {

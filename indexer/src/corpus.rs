@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::error::Result;
@@ -14,7 +14,7 @@ use crate::read::{self, Encoding, encoding};
 use crate::record::Record;
 
 /// A problem found in one file, reported with its place.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FileWarning {
     pub file: String,
     pub line: usize,

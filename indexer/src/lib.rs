@@ -5,17 +5,23 @@
 //! seeds ([`catalog`], [`corpus`]) → text ([`read`]) → records ([`extract`],
 //! [`record`], [`departments`]) → index ([`tokenizer`]) …
 
+pub mod answer;
 pub mod catalog;
 pub mod corpus;
 pub mod departments;
+pub mod eval;
 pub mod error;
 pub mod extract;
+pub mod index;
 pub mod paths;
+pub mod progress;
 pub mod read;
 pub mod record;
+pub mod search;
 pub mod text;
 pub mod tokenizer;
 
 pub use corpus::{Corpus, FileWarning};
 pub use error::{Error, Result};
 pub use record::{Bureau, Department, Fields, LineSpan, Record, SectionKind, Source};
+pub use search::{Engine, Hit, Mode, SearchRequest, SearchResponse};

@@ -14,18 +14,20 @@
 //!    department's duty (after a page break or a floating cell);
 //! 2. starts a new matter at the home bureau (the table's first department)
 //!    or when a department repeats inside the current matter;
-//! 3. gives the matters their labels in numeric order.
+//! 3. gives the matters their labels in numeric order, and puts each
+//!    merged cell's text on every row of its matter.
 
 use std::sync::LazyLock;
 
 use regex::Regex;
 
 use super::layout::{
-    CellText, Counter, blocks, compact, first_unmatched_closer, has_clause_punctuation, is_han, is_header,
-    open_brackets, pieces, push_brackets, small_number, width,
+    CellText, Counter, blocks, compact, first_unmatched_closer, has_clause_punctuation, is_han,
+    is_header, nearest_row, open_brackets, pieces, push_brackets, row_of, small_number, union,
+    width,
 };
 use crate::read::{Column, Line, Row, Table, Warning};
-use crate::record::SectionKind;
+use crate::record::{LineSpan, SectionKind};
 
 /// Department names end in one of these.
 const DEPARTMENT_SUFFIXES: [&str; 6] = ["局", "委", "社", "办", "中心", "大队"];
@@ -72,6 +74,48 @@ struct Matter<'a> {
     basis_open: Vec<char>,
 }
 
+impl Matter<'_> {
+    /// One row per department. The label and the basis are merged cells:
+    /// their text goes on every row, their span on the row nearest to
+    /// where they float.
+    fn rows(&self, label: Option<&Label>, warnings: &mut Vec<Warning>) -> Vec<Row> {
+        let row_spans: Vec<Option<LineSpan>> = self
+            .departments
+            .iter()
+            .map(|d| union([d.name.span(), d.duty.span()]))
+            .collect();
+        let label_row =
+            label.and_then(|l| nearest_row(&row_spans, union([l.number.span(), l.name.span()])));
+        let basis_row = nearest_row(&row_spans, self.basis.span());
+        let mut rows = Vec::new();
+        for (j, department) in self.departments.iter().enumerate() {
+            if department.duty.is_empty() {
+                let line = department.name.first_line().unwrap_or(0);
+                warnings.push(Warning::new(
+                    line,
+                    "boundary table (encoding C): department without duty text",
+                ));
+            }
+            let cites_label = label_row == Some(j);
+            let cells = [
+                (
+                    Column::Number,
+                    label.and_then(|l| l.number.merged_cell(cites_label)),
+                ),
+                (
+                    Column::Matter,
+                    label.and_then(|l| l.name.merged_cell(cites_label)),
+                ),
+                (Column::Department, department.name.cell()),
+                (Column::Duty, department.duty.cell()),
+                (Column::Basis, self.basis.merged_cell(basis_row == Some(j))),
+            ];
+            rows.push(row_of(cells));
+        }
+        rows
+    }
+}
+
 /// A matter label: number and name.
 #[derive(Debug)]
 struct Label<'a> {
@@ -110,21 +154,32 @@ impl<'a> Reader<'a> {
 
     /// A matter label block: `N 名称`, or `N` with the name on the next lines.
     fn label(&mut self, block: &[Line<'a>]) -> bool {
-        let Some(first) = block.first() else { return false };
+        let Some(first) = block.first() else {
+            return false;
+        };
         let trimmed = first.text.trim();
-        let (number, rest) = trimmed.split_once(char::is_whitespace).unwrap_or((trimmed, ""));
-        let Some(n) = small_number(number) else { return false };
+        let (number, rest) = trimmed
+            .split_once(char::is_whitespace)
+            .unwrap_or((trimmed, ""));
+        let Some(n) = small_number(number) else {
+            return false;
+        };
         let mut name = CellText::default();
         name.push(first.number, rest);
         for line in &block[1..] {
             name.push(line.number, line.text);
         }
-        let is_name = name.texts().all(|t| !has_clause_punctuation(t) && width(t) <= MAX_MATTER_WIDTH)
+        let is_name = name
+            .texts()
+            .all(|t| !has_clause_punctuation(t) && width(t) <= MAX_MATTER_WIDTH)
             && !name.compact().starts_with(['《', '（', '(', '〔']);
         if !is_name || !self.label_numbers.try_take(n) {
             return false;
         }
-        self.labels.push(Label { number: CellText::of(first.number, number), name });
+        self.labels.push(Label {
+            number: CellText::of(first.number, number),
+            name,
+        });
         true
     }
 
@@ -132,10 +187,18 @@ impl<'a> Reader<'a> {
     /// unmatched closer closes the basis's innermost open bracket (and not
     /// one the last duty left open).
     fn closes_basis(&self, block: &[Line]) -> bool {
-        let Some(matter) = self.matters.last() else { return false };
-        let Some(&open) = matter.basis_open.last() else { return false };
+        let Some(matter) = self.matters.last() else {
+            return false;
+        };
+        let Some(&open) = matter.basis_open.last() else {
+            return false;
+        };
         let text: String = block.iter().map(|l| compact(l.text)).collect();
-        let duty_open = matter.departments.last().map(|d| open_brackets(&d.duty.compact())).unwrap_or_default();
+        let duty_open = matter
+            .departments
+            .last()
+            .map(|d| open_brackets(&d.duty.compact()))
+            .unwrap_or_default();
         first_unmatched_closer(&text) == Some(open) && !duty_open.contains(&open)
     }
 
@@ -153,8 +216,14 @@ impl<'a> Reader<'a> {
         let text: String = block.iter().map(|l| compact(l.text)).collect();
         let shaped = text.starts_with(['（', '('])
             && text.ends_with(['）', ')'])
-            && block.iter().all(|l| width(&compact(l.text)) <= MAX_NAME_LINE_WIDTH);
-        let Some(department) = self.matters.last_mut().and_then(|m| m.departments.last_mut()) else {
+            && block
+                .iter()
+                .all(|l| width(&compact(l.text)) <= MAX_NAME_LINE_WIDTH);
+        let Some(department) = self
+            .matters
+            .last_mut()
+            .and_then(|m| m.departments.last_mut())
+        else {
             return false;
         };
         if !shaped || department.name.compact().contains(['（', '(']) {
@@ -169,8 +238,13 @@ impl<'a> Reader<'a> {
     /// A department block: its name (with a bracketed addition wrapped onto
     /// the next lines), then its duty, inline or below.
     fn department(&mut self, block: &[Line<'a>], name_end: usize) {
-        let Some((first, rest)) = block.split_first() else { return };
-        let mut department = Department { name: CellText::of(first.number, &first.text[..name_end]), ..Default::default() };
+        let Some((first, rest)) = block.split_first() else {
+            return;
+        };
+        let mut department = Department {
+            name: CellText::of(first.number, &first.text[..name_end]),
+            ..Default::default()
+        };
         let mut open = open_brackets(&first.text[..name_end]);
         let mut rest = rest;
         while !open.is_empty()
@@ -196,7 +270,8 @@ impl<'a> Reader<'a> {
         let new_matter = match self.matters.last() {
             None => true,
             Some(m) => {
-                (*home == base && !m.departments.is_empty()) || m.departments.iter().any(|d| d.base() == base)
+                (*home == base && !m.departments.is_empty())
+                    || m.departments.iter().any(|d| d.base() == base)
             }
         };
         if new_matter {
@@ -209,7 +284,10 @@ impl<'a> Reader<'a> {
     fn continuation(&mut self, block: &[Line<'a>], warnings: &mut Vec<Warning>) {
         if self.matters.last().is_none_or(|m| m.departments.is_empty()) {
             let line = block.first().map_or(0, |l| l.number);
-            warnings.push(Warning::new(line, "boundary table (encoding C): text before any department; skipped"));
+            warnings.push(Warning::new(
+                line,
+                "boundary table (encoding C): text before any department; skipped",
+            ));
             return;
         }
         for line in block {
@@ -226,10 +304,17 @@ impl<'a> Reader<'a> {
             && let Some(value) = small_number(n.as_str())
             && self.label_numbers.try_take(value)
         {
-            self.labels.push(Label { number: CellText::of(number, n.as_str()), name: CellText::of(number, name.as_str()) });
+            self.labels.push(Label {
+                number: CellText::of(number, n.as_str()),
+                name: CellText::of(number, name.as_str()),
+            });
             duty = c.name("duty").map_or("", |d| d.as_str());
         }
-        if let Some(department) = self.matters.last_mut().and_then(|m| m.departments.last_mut()) {
+        if let Some(department) = self
+            .matters
+            .last_mut()
+            .and_then(|m| m.departments.last_mut())
+        {
             department.duty.push(number, duty);
         }
     }
@@ -242,45 +327,35 @@ impl<'a> Reader<'a> {
         &mut self.matters[last]
     }
 
-    /// Step 3: one row per (matter, department); the matter's label and
-    /// basis on every row, with their span on the first only (they are one
-    /// merged cell).
+    /// Step 3: one row per (matter, department), the matters labelled in
+    /// numeric order.
     fn into_table(self, warnings: &mut Vec<Warning>) -> Table {
         let mut table = Table::new(SectionKind::Boundary);
         if self.labels.len() != self.matters.len() {
-            let line = self.matters.iter().flat_map(|m| m.departments.first()).find_map(|d| d.name.first_line());
+            let line = self
+                .matters
+                .iter()
+                .flat_map(|m| m.departments.first())
+                .find_map(|d| d.name.first_line());
             warnings.push(Warning::new(
                 line.unwrap_or(0),
-                format!("boundary table (encoding C): {} matter labels for {} matters", self.labels.len(), self.matters.len()),
+                format!(
+                    "boundary table (encoding C): {} matter labels for {} matters",
+                    self.labels.len(),
+                    self.matters.len()
+                ),
             ));
         }
         for (i, matter) in self.matters.iter().enumerate() {
             let label = self.labels.get(i);
             if matter.departments.is_empty() {
                 let line = matter.basis.first_line().unwrap_or(0);
-                warnings.push(Warning::new(line, "boundary table (encoding C): matter without departments"));
+                warnings.push(Warning::new(
+                    line,
+                    "boundary table (encoding C): matter without departments",
+                ));
             }
-            for (j, department) in matter.departments.iter().enumerate() {
-                let merged = |cell: &CellText| if j == 0 { cell.cell() } else { cell.repeated_cell() };
-                let mut row = Row::default();
-                let cells = [
-                    (Column::Number, label.and_then(|l| merged(&l.number))),
-                    (Column::Matter, label.and_then(|l| merged(&l.name))),
-                    (Column::Department, department.name.cell()),
-                    (Column::Duty, department.duty.cell()),
-                    (Column::Basis, merged(&matter.basis)),
-                ];
-                for (column, cell) in cells {
-                    if let Some(cell) = cell {
-                        row.set(column, cell);
-                    }
-                }
-                if department.duty.is_empty() {
-                    let line = department.name.first_line().unwrap_or(0);
-                    warnings.push(Warning::new(line, "boundary table (encoding C): department without duty text"));
-                }
-                table.rows.push(row);
-            }
+            table.rows.extend(matter.rows(label, warnings));
         }
         table
     }
@@ -288,7 +363,10 @@ impl<'a> Reader<'a> {
 
 /// A matter label at the end of a line: `… 4 工业气体充装`.
 static INLINE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?:(?P<duty>.*?)\s+)?(?P<number>\d{1,2})\s+(?P<name>\p{Han}{2}[^\s，。；：]*)\s*$").expect("valid regex")
+    Regex::new(
+        r"^(?:(?P<duty>.*?)\s+)?(?P<number>\d{1,2})\s+(?P<name>\p{Han}{2}[^\s，。；：]*)\s*$",
+    )
+    .expect("valid regex")
 });
 
 /// A basis cell starts with a title in 《》, possibly numbered (`1.《…`).
@@ -296,7 +374,9 @@ fn starts_basis(text: &str) -> bool {
     let c = compact(text);
     let unnumbered = c.trim_start_matches(|ch: char| ch.is_ascii_digit());
     let unnumbered = if unnumbered.len() < c.len() {
-        unnumbered.strip_prefix(['.', '．', '、']).unwrap_or(c.as_str())
+        unnumbered
+            .strip_prefix(['.', '．', '、'])
+            .unwrap_or(c.as_str())
     } else {
         unnumbered
     };
@@ -318,7 +398,7 @@ fn department_name_end(text: &str) -> Option<usize> {
     let piece = &text[first.clone()];
     let base = base_name(piece);
     let chars = base.chars().count();
-    if chars < 2 || chars > MAX_NAME_CHARS || !base.chars().all(is_han) {
+    if !(2..=MAX_NAME_CHARS).contains(&chars) || !base.chars().all(is_han) {
         return None;
     }
     let named = DEPARTMENT_SUFFIXES.iter().any(|s| base.ends_with(s));
@@ -332,7 +412,10 @@ mod tests {
 
     #[test]
     fn finds_department_names() {
-        assert_eq!(department_name_end("安监局 负责危险化学品安全监督"), Some("安监局".len()));
+        assert_eq!(
+            department_name_end("安监局 负责危险化学品安全监督"),
+            Some("安监局".len())
+        );
         assert_eq!(department_name_end("质监局（打"), Some("质监局（打".len()));
         assert_eq!(department_name_end("商局务 "), Some("商局务".len()));
         assert_eq!(department_name_end("可证、危险化学品安全使"), None);
@@ -347,7 +430,9 @@ mod tests {
 
     #[test]
     fn splits_inline_labels() {
-        let c = INLINE_LABEL.captures("负责气瓶充装许可 4 工业气体充装 ").expect("label");
+        let c = INLINE_LABEL
+            .captures("负责气瓶充装许可 4 工业气体充装 ")
+            .expect("label");
         assert_eq!(c.name("duty").map(|m| m.as_str()), Some("负责气瓶充装许可"));
         assert_eq!(c.name("name").map(|m| m.as_str()), Some("工业气体充装"));
         assert!(INLINE_LABEL.captures("国务院令第 591 号 ").is_none());

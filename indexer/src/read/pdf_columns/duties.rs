@@ -17,14 +17,14 @@
 //!    are measured, not assumed); everything else is a work item.
 //! 3. Paragraphs become rows: a main duty's row ends at the first unit after
 //!    its main-duty text; work items before the next number belong to the
-//!    next row.
+//!    next row. Each work item takes the unit floating nearest to it.
 
 use super::layout::{
-    CellText, Counter, blocks, compact, ends_paragraph, has_clause_punctuation, is_header, join_fragments, pieces,
-    small_number, width,
+    CellText, Counter, blocks, compact, ends_paragraph, has_clause_punctuation, is_header,
+    join_fragments, nearest_row, pieces, row_of, small_number, union, width,
 };
 use crate::read::{Column, Line, Row, Table, Warning};
-use crate::record::SectionKind;
+use crate::record::{LineSpan, SectionKind};
 
 /// Unit cells (责任股室) end in one of these office words.
 const UNIT_SUFFIXES: [&str; 7] = ["股", "室", "科", "队", "中心", "窗口", "办"];
@@ -45,7 +45,10 @@ pub(super) fn read(lines: &[Line], warnings: &mut Vec<Warning>) -> Table {
     }
     if table.rows.is_empty() && lines.iter().any(|l| !l.is_blank()) {
         let line = lines.iter().find(|l| !l.is_blank()).map_or(0, |l| l.number);
-        warnings.push(Warning::new(line, "duties table (encoding C): no main duty found"));
+        warnings.push(Warning::new(
+            line,
+            "duties table (encoding C): no main duty found",
+        ));
     }
     table
 }
@@ -121,10 +124,17 @@ fn paragraphs<'a>(lines: &[Line<'a>], warnings: &mut Vec<Warning>) -> Vec<Piece<
                     para.text.push(line.number, text);
                     touched = Some(at);
                 } else if hint == Hint::None && small_number(text).is_some() {
-                    warnings.push(Warning::new(line.number, format!("row number {text} out of sequence")));
+                    warnings.push(Warning::new(
+                        line.number,
+                        format!("row number {text} out of sequence"),
+                    ));
                 } else {
                     let text = CellText::of(line.number, text);
-                    out.push(Piece::Text(Para { text, hint, wrapped_widths: Vec::new() }));
+                    out.push(Piece::Text(Para {
+                        text,
+                        hint,
+                        wrapped_widths: Vec::new(),
+                    }));
                     touched = Some(out.len() - 1);
                 }
             }
@@ -211,7 +221,10 @@ fn narrow_limit(pieces: &[Piece]) -> Option<usize> {
         .collect();
     widths.sort_unstable();
     widths.dedup();
-    let (low, high) = widths.windows(2).map(|w| (w[0], w[1])).max_by_key(|(low, high)| high - low)?;
+    let (low, high) = widths
+        .windows(2)
+        .map(|w| (w[0], w[1]))
+        .max_by_key(|(low, high)| high - low)?;
     (high - low >= MIN_COLUMN_GAP).then_some((low + high) / 2)
 }
 
@@ -225,16 +238,29 @@ enum Role {
 }
 
 /// Step 2: the role of a paragraph from its hint, shape and position.
-fn role(para: &Para, after_number: bool, after_unit: bool, group: &Group, narrow: Option<usize>) -> Role {
+fn role(
+    para: &Para,
+    after_number: bool,
+    after_unit: bool,
+    group: &Group,
+    narrow: Option<usize>,
+) -> Role {
     let text = para.text.compact();
-    let is_narrow = !para.wrapped_widths.is_empty() && narrow.is_some_and(|n| para.wrapped_widths.iter().all(|w| *w <= n));
+    let is_narrow = !para.wrapped_widths.is_empty()
+        && narrow.is_some_and(|n| para.wrapped_widths.iter().all(|w| *w <= n));
     match para.hint {
         Hint::Unit => Role::Unit,
         Hint::Main => Role::Main,
         Hint::Item => Role::Item,
         Hint::None if para.text.line_count() == 1 && is_unit(&text) => Role::Unit,
         Hint::None if after_unit && is_unit_addition(&text) => Role::UnitAddition,
-        Hint::None if after_number && group.main.is_empty() && (para.text.line_count() == 1 || is_narrow) => Role::Main,
+        Hint::None
+            if after_number
+                && group.main.is_empty()
+                && (para.text.line_count() == 1 || is_narrow) =>
+        {
+            Role::Main
+        }
         Hint::None if is_narrow => Role::Main,
         Hint::None => Role::Item,
     }
@@ -298,19 +324,27 @@ fn group<'a>(pieces: Vec<Piece<'a>>, narrow: Option<usize>) -> Vec<Group<'a>> {
 
 impl<'a> Group<'a> {
     fn is_empty(&self) -> bool {
-        self.number.is_none() && self.main.is_empty() && self.items.is_empty() && self.units.is_empty()
+        self.number.is_none()
+            && self.main.is_empty()
+            && self.items.is_empty()
+            && self.units.is_empty()
     }
 
     fn first_line(&self) -> usize {
-        [self.number.map(|(_, l)| l), self.main.first_line(), self.items.first().and_then(CellText::first_line)]
-            .into_iter()
-            .flatten()
-            .min()
-            .unwrap_or(0)
+        [
+            self.number.map(|(_, l)| l),
+            self.main.first_line(),
+            self.items.first().and_then(CellText::first_line),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or(0)
     }
 
-    /// One row per work item; 序号 and 主要职责 on the first (carry-down
-    /// fills the rest), the unit on every row it is merged over.
+    /// One row per work item. 序号, 主要职责 and the unit are merged cells:
+    /// their text goes on every row they span, their span on the one row
+    /// nearest to where they float.
     fn rows(&self, warnings: &mut Vec<Warning>) -> Vec<Row> {
         if self.is_empty() {
             return Vec::new();
@@ -322,29 +356,45 @@ impl<'a> Group<'a> {
         if self.main.is_empty() {
             warnings.push(Warning::new(line, "row without main-duty text"));
         }
-        let item_count = self.items.len().max(1);
-        let mut unit_seen = vec![false; self.units.len()];
-        (0..item_count)
+        let number = self
+            .number
+            .map(|(n, l)| CellText::of(l, n))
+            .unwrap_or_default();
+        let row_spans: Vec<Option<LineSpan>> = match self.items.len() {
+            0 => vec![None],
+            _ => self.items.iter().map(CellText::span).collect(),
+        };
+        let head_row =
+            nearest_row(&row_spans, union([number.span(), self.main.span()])).unwrap_or(0);
+        let unit_of: Vec<Option<usize>> = (0..row_spans.len())
+            .map(|i| nearest_unit(i, &self.units))
+            .collect();
+        let unit_rows: Vec<Option<usize>> = self
+            .units
+            .iter()
+            .enumerate()
+            .map(|(u, (_, unit))| {
+                let spans: Vec<_> = row_spans
+                    .iter()
+                    .zip(&unit_of)
+                    .map(|(s, of)| s.filter(|_| *of == Some(u)))
+                    .collect();
+                nearest_row(&spans, unit.span())
+                    .or_else(|| unit_of.iter().position(|of| *of == Some(u)))
+            })
+            .collect();
+        (0..row_spans.len())
             .map(|i| {
-                let mut row = Row::default();
-                if i == 0 {
-                    if let Some((n, l)) = self.number {
-                        row.set(Column::Number, CellText::of(l, n).cell().unwrap_or_default());
-                    }
-                    if let Some(cell) = self.main.cell() {
-                        row.set(Column::MainDuty, cell);
-                    }
-                }
-                if let Some(cell) = self.items.get(i).and_then(CellText::cell) {
-                    row.set(Column::WorkItem, cell);
-                }
-                if let Some(u) = nearest_unit(i, &self.units) {
-                    let unit = &self.units[u].1;
-                    let cell = if unit_seen[u] { unit.repeated_cell() } else { unit.cell() };
-                    unit_seen[u] = true;
-                    row.set(Column::Unit, cell.unwrap_or_default());
-                }
-                row
+                row_of([
+                    (Column::Number, number.merged_cell(i == head_row)),
+                    (Column::MainDuty, self.main.merged_cell(i == head_row)),
+                    (Column::WorkItem, self.items.get(i).and_then(CellText::cell)),
+                    (
+                        Column::Unit,
+                        unit_of[i]
+                            .and_then(|u| self.units[u].1.merged_cell(unit_rows[u] == Some(i))),
+                    ),
+                ])
             })
             .collect()
     }
@@ -354,7 +404,11 @@ impl<'a> Group<'a> {
 /// middle (a merged unit cell is centred on the items it covers).
 fn nearest_unit(item: usize, units: &[(usize, CellText)]) -> Option<usize> {
     let middle = 2 * item + 1;
-    units.iter().enumerate().min_by_key(|(_, (position, _))| (2 * position).abs_diff(middle)).map(|(i, _)| i)
+    units
+        .iter()
+        .enumerate()
+        .min_by_key(|(_, (position, _))| (2 * position).abs_diff(middle))
+        .map(|(i, _)| i)
 }
 
 #[cfg(test)]
@@ -363,7 +417,10 @@ mod tests {
 
     #[test]
     fn units_go_to_the_items_around_them() {
-        let units = vec![(2, CellText::of(1, "质量监督股")), (4, CellText::of(2, "稽查股"))];
+        let units = vec![
+            (2, CellText::of(1, "质量监督股")),
+            (4, CellText::of(2, "稽查股")),
+        ];
         let picked: Vec<_> = (0..4).map(|i| nearest_unit(i, &units)).collect();
         assert_eq!(picked, vec![Some(0), Some(0), Some(0), Some(1)]);
     }

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use crate::read::{Cell, Column, Line};
+use crate::read::{Cell, Column, Line, Row};
 use crate::record::LineSpan;
 
 /// Opening and closing brackets whose balance tells whether a cell is complete.
@@ -18,6 +18,9 @@ const BRACKETS: [(char, char); 7] = [
     ('【', '】'),
     ('“', '”'),
 ];
+
+/// Every table of the lists has at least this many columns.
+const MIN_HEADER_WORDS: usize = 3;
 
 /// Punctuation that ends a clause; names (departments, matters, units) never hold it.
 const CLAUSE_PUNCTUATION: [char; 8] = ['，', '。', '；', '：', '！', '？', ',', ';'];
@@ -57,7 +60,10 @@ pub(super) fn compact(text: &str) -> String {
 /// Printed width in half-width units: the column a wrapped line came from is
 /// recognisable by how wide its full lines are.
 pub(super) fn width(text: &str) -> usize {
-    text.trim().chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+    text.trim()
+        .chars()
+        .map(|c| if c.is_ascii() { 1 } else { 2 })
+        .sum()
 }
 
 /// True for a short name: no clause punctuation.
@@ -70,11 +76,12 @@ pub(super) fn is_han(c: char) -> bool {
     matches!(c, '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}')
 }
 
-/// A header line (序号 管理事项 …): every piece names a column. Headers
-/// repeat after page breaks and are skipped wherever they occur.
+/// A header line (序号 管理事项 …): several pieces, each naming a column.
+/// Headers repeat after page breaks and are skipped wherever they occur. One
+/// piece is not enough: `承办…` names a column but also starts a duty line.
 pub(super) fn is_header(text: &str) -> bool {
-    let mut words = text.split_whitespace().peekable();
-    words.peek().is_some() && words.all(|w| Column::from_header(w).is_some())
+    let words: Vec<&str> = text.split_whitespace().collect();
+    words.len() >= MIN_HEADER_WORDS && words.iter().all(|w| Column::from_header(w).is_some())
 }
 
 /// Byte ranges of the whitespace-separated pieces of a line.
@@ -103,6 +110,14 @@ pub(super) fn pieces(text: &str) -> Vec<Range<usize>> {
 /// (`“3.15 国际…”`). Such fragments stay with their neighbour; the raw text
 /// between them, spaces included, is kept for the shared cleaner.
 pub(super) fn join_fragments<'a>(text: &'a str, pieces: &[Range<usize>]) -> Vec<&'a str> {
+    join_fragment_ranges(text, pieces)
+        .into_iter()
+        .map(|r| &text[r])
+        .collect()
+}
+
+/// [`join_fragments`] as byte ranges of `text`.
+pub(super) fn join_fragment_ranges(text: &str, pieces: &[Range<usize>]) -> Vec<Range<usize>> {
     let mut joined: Vec<Range<usize>> = Vec::new();
     for piece in pieces {
         match joined.last_mut() {
@@ -116,7 +131,7 @@ pub(super) fn join_fragments<'a>(text: &'a str, pieces: &[Range<usize>]) -> Vec<
             _ => joined.push(piece.clone()),
         }
     }
-    joined.into_iter().map(|r| &text[r]).collect()
+    joined
 }
 
 /// A piece too small to be a cell of its own: one character or pure ASCII.
@@ -259,13 +274,61 @@ impl<'a> CellText<'a> {
     pub(super) fn cell(&self) -> Option<Cell> {
         let span = self.span()?;
         let text = self.texts().collect::<Vec<_>>().join("\n");
-        Some(Cell { text, span: Some(span) })
+        Some(Cell {
+            text,
+            span: Some(span),
+        })
     }
 
-    /// The same text without a span: a merged cell repeated on a later sub-row.
-    pub(super) fn repeated_cell(&self) -> Option<Cell> {
-        self.cell().map(|c| Cell { span: None, ..c })
+    /// The cell of a merged cell on one of the rows it spans: the text on
+    /// every row, the span only on the row that cites it (`cites`).
+    pub(super) fn merged_cell(&self, cites: bool) -> Option<Cell> {
+        let cell = self.cell()?;
+        Some(if cites {
+            cell
+        } else {
+            Cell { span: None, ..cell }
+        })
     }
+}
+
+/// A row from its cells; absent cells are left out.
+pub(super) fn row_of(cells: impl IntoIterator<Item = (Column, Option<Cell>)>) -> Row {
+    let mut row = Row::default();
+    for (column, cell) in cells {
+        if let Some(cell) = cell {
+            row.set(column, cell);
+        }
+    }
+    row
+}
+
+/// The row that cites a floating merged cell: the one whose span is nearest
+/// to the cell's (overlapping counts as distance 0; ties go to the earlier
+/// row). A record's span then grows by the floating cell's lines only,
+/// never by the distance to the top of its group.
+pub(super) fn nearest_row(row_spans: &[Option<LineSpan>], cell: Option<LineSpan>) -> Option<usize> {
+    let cell = cell?;
+    row_spans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, span)| span.map(|s| (i, distance(s, cell))))
+        .min_by_key(|&(_, d)| d)
+        .map(|(i, _)| i)
+}
+
+/// Lines between two spans, 0 when they overlap.
+fn distance(a: LineSpan, b: LineSpan) -> usize {
+    if a.overlaps(b) {
+        0
+    } else {
+        a.start.abs_diff(b.end).min(b.start.abs_diff(a.end))
+    }
+}
+
+/// The union of optional spans.
+pub(super) fn union(spans: impl IntoIterator<Item = Option<LineSpan>>) -> Option<LineSpan> {
+    spans.into_iter().flatten().reduce(LineSpan::union)
 }
 
 #[cfg(test)]
@@ -279,15 +342,39 @@ mod tests {
         let spaced = "安 全 技 术 条 件 》";
         assert_eq!(join_fragments(spaced, &pieces(spaced)), vec![spaced]);
         let quoted = "“3.15 国际消费者权益日”活动 组织开展宣传咨询活动";
-        assert_eq!(join_fragments(quoted, &pieces(quoted)), vec!["“3.15 国际消费者权益日”活动", "组织开展宣传咨询活动"]);
+        assert_eq!(
+            join_fragments(quoted, &pieces(quoted)),
+            vec!["“3.15 国际消费者权益日”活动", "组织开展宣传咨询活动"]
+        );
     }
 
     #[test]
     fn finds_closers_of_text_cut_by_a_page_break() {
         assert_eq!(open_brackets("全技术监察规程》（TSG"), vec!['（']);
-        assert_eq!(first_unmatched_closer("R0009-2009）3.气瓶充装站"), Some('（'));
+        assert_eq!(
+            first_unmatched_closer("R0009-2009）3.气瓶充装站"),
+            Some('（')
+        );
         assert_eq!(first_unmatched_closer("〔2009〕62 号)"), Some('('));
         assert_eq!(first_unmatched_closer("（打击侵权）"), None);
+    }
+
+    #[test]
+    fn floating_cells_go_to_the_nearest_row() {
+        let rows = [
+            Some(LineSpan::new(264, 270)),
+            Some(LineSpan::new(274, 300)),
+            None,
+        ];
+        assert_eq!(nearest_row(&rows, Some(LineSpan::line(272))), Some(0));
+        assert_eq!(nearest_row(&rows, Some(LineSpan::new(283, 284))), Some(1));
+        assert_eq!(nearest_row(&rows, None), None);
+    }
+
+    #[test]
+    fn headers_need_several_column_names() {
+        assert!(is_header("序号 管理事项 相关部门 职责分工 相关依据 案例 "));
+        assert!(!is_header("承办市质量技术监督局和当地政"));
     }
 
     #[test]

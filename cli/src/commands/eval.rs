@@ -1,0 +1,61 @@
+//! `qsearch eval FILE.jsonl`: retrieval quality against judged queries.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+use qsearch::eval;
+use qsearch::paths::Paths;
+
+use super::search::SearchOptions;
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Judgments, e.g. ../shared/eval/dev.jsonl.
+    file: PathBuf,
+    /// Also write the raw results (as `qsearch batch --json` prints them) here.
+    #[arg(long)]
+    results: Option<PathBuf>,
+    /// Print each query's metrics.
+    #[arg(long)]
+    per_query: bool,
+    #[command(flatten)]
+    options: SearchOptions,
+}
+
+const K: usize = 10;
+
+pub fn run(paths: &Paths, args: &EvalArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.file)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+    let judgments = eval::parse_judgments(&text).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let engine = super::open_engine(paths)?;
+    let mut scores = Vec::new();
+    let mut raw = String::new();
+    let mut mode = args.options.mode;
+    for j in &judgments {
+        let response = engine.search(&args.options.request(&j.query))?;
+        mode = response.mode;
+        let score = eval::score_query(j, &response, K);
+        if args.per_query {
+            let dept = score.dept.map_or("-".into(), |d| format!("{d:.0}"));
+            println!("{:<6} {:<11} ndcg {:.3} recall {:.3} mrr {:.3} dept {dept}  {}", j.id, j.kind, score.ndcg, score.recall, score.mrr, j.query);
+        }
+        let mut value = serde_json::to_value(&response)?;
+        value["id"] = serde_json::Value::String(j.id.clone());
+        raw.push_str(&value.to_string());
+        raw.push('\n');
+        scores.push((j.kind.clone(), score));
+    }
+    if let Some(path) = &args.results {
+        std::fs::write(path, raw)?;
+    }
+    let summary = eval::summarize(&scores);
+    if args.options.json {
+        println!("{}", serde_json::json!({"mode": mode, "summary": summary}));
+    } else {
+        println!("mode: {}", mode.as_str());
+        print!("{}", eval::format_table(&summary, K));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,87 @@
+//! Writing one index generation: tantivy documents and the record list.
+
+use std::io::Write;
+use std::path::Path;
+
+use tantivy::{Index, TantivyDocument};
+
+use super::filters::FilterKeys;
+use super::schema::IndexFields;
+use super::store::{MANIFEST, Manifest};
+use super::{RECORDS_FILE, analyzer_for};
+use crate::error::{Error, Result};
+use crate::progress::Progress;
+use crate::record::Record;
+use crate::tokenizer;
+
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+/// Writes a complete generation into `dir`; the manifest is written last, so
+/// a directory without one is never mistaken for a complete index.
+pub fn write_generation(dir: &Path, records: &[Record], manifest: &Manifest, progress: &dyn Progress) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let (schema, fields) = IndexFields::schema();
+    let index = Index::create_in_dir(dir, schema)?;
+    tokenizer::register(&index, &analyzer_for(records));
+    let mut writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+    progress.begin("indexing", records.len() as u64);
+    for (i, record) in records.iter().enumerate() {
+        writer.add_document(document(&fields, i, record))?;
+        progress.advance(1);
+    }
+    writer.commit()?;
+    writer.wait_merging_threads()?;
+    progress.end();
+    write_records(dir, records)?;
+    let manifest_json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Other(e.to_string()))?;
+    std::fs::write(dir.join(MANIFEST), manifest_json).map_err(|e| Error::io(dir, e))
+}
+
+fn document(f: &IndexFields, idx: usize, record: &Record) -> TantivyDocument {
+    let mut doc = TantivyDocument::default();
+    doc.add_u64(f.record_idx, idx as u64);
+    doc.add_text(f.matter, record.matter());
+    if let Some(d) = record.department() {
+        for name in [&d.as_written, &d.canonical, &d.current] {
+            doc.add_text(f.department, name);
+        }
+    }
+    doc.add_text(f.text, record.text());
+    doc.add_text(f.context, context_of(record));
+    doc.add_text(f.basis, record.basis());
+    doc.add_text(f.case, record.case());
+    let keys = FilterKeys::of(record);
+    for b in &keys.bureau {
+        doc.add_text(f.bureau, b);
+    }
+    for p in &keys.province {
+        doc.add_text(f.province, p);
+    }
+    doc.add_text(f.section, &keys.section);
+    for d in &keys.department {
+        doc.add_text(f.department_key, d);
+    }
+    doc
+}
+
+/// Text around the record's own text that still says what it is about.
+fn context_of(record: &Record) -> String {
+    use crate::record::Fields;
+    match &record.fields {
+        Fields::Prose { heading_path, .. } => heading_path.join(" "),
+        Fields::Duty { unit, remark, .. } => format!("{unit} {remark}"),
+        Fields::Service { unit, phone, .. } => format!("{unit} {phone}"),
+        Fields::Boundary { .. } => String::new(),
+    }
+}
+
+fn write_records(dir: &Path, records: &[Record]) -> Result<()> {
+    let path = dir.join(RECORDS_FILE);
+    let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
+    let mut out = std::io::BufWriter::new(file);
+    for record in records {
+        let line = serde_json::to_string(record).map_err(|e| Error::Other(e.to_string()))?;
+        writeln!(out, "{line}").map_err(|e| Error::io(&path, e))?;
+    }
+    out.flush().map_err(|e| Error::io(&path, e))
+}

@@ -1,0 +1,86 @@
+//! The tantivy schema: which parts of a record are searched, and how.
+//!
+//! Text fields use the jieba analyzer ([`crate::tokenizer`]); filter fields
+//! are raw strings whose values come from [`crate::index::FilterKeys`], so
+//! BM25 filters and vector-search filters agree by construction.
+
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+
+use crate::tokenizer::TOKENIZER_NAME;
+
+/// Field handles of the index.
+#[derive(Debug, Clone, Copy)]
+pub struct IndexFields {
+    /// Position of the record in the generation's record list.
+    pub record_idx: Field,
+    pub matter: Field,
+    /// Department as written, canonical and current names.
+    pub department: Field,
+    pub text: Field,
+    /// Heading path of prose, main duty and office of duty rows, unit of services.
+    pub context: Field,
+    pub basis: Field,
+    pub case: Field,
+    pub bureau: Field,
+    pub province: Field,
+    pub section: Field,
+    pub department_key: Field,
+}
+
+impl IndexFields {
+    pub fn schema() -> (Schema, IndexFields) {
+        let mut b = Schema::builder();
+        let zh = TextOptions::default().set_indexing_options(
+            TextFieldIndexing::default()
+                .set_tokenizer(TOKENIZER_NAME)
+                .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        );
+        let fields = IndexFields {
+            record_idx: b.add_u64_field("record_idx", STORED | FAST | INDEXED),
+            matter: b.add_text_field("matter", zh.clone()),
+            department: b.add_text_field("department", zh.clone()),
+            text: b.add_text_field("text", zh.clone()),
+            context: b.add_text_field("context", zh.clone()),
+            basis: b.add_text_field("basis", zh.clone()),
+            case: b.add_text_field("case", zh),
+            bureau: b.add_text_field("bureau", STRING),
+            province: b.add_text_field("province", STRING),
+            section: b.add_text_field("section", STRING),
+            department_key: b.add_text_field("department_key", STRING),
+        };
+        (b.build(), fields)
+    }
+
+    /// Looks the fields up in an opened index's schema.
+    pub fn from_schema(schema: &Schema) -> tantivy::Result<IndexFields> {
+        let f = |name: &str| schema.get_field(name);
+        Ok(IndexFields {
+            record_idx: f("record_idx")?,
+            matter: f("matter")?,
+            department: f("department")?,
+            text: f("text")?,
+            context: f("context")?,
+            basis: f("basis")?,
+            case: f("case")?,
+            bureau: f("bureau")?,
+            province: f("province")?,
+            section: f("section")?,
+            department_key: f("department_key")?,
+        })
+    }
+
+    /// Searched text fields with their boosts: matter and department above
+    /// the text, the text above context, basis and case.
+    pub fn weighted_text_fields(&self) -> [(Field, f32); 6] {
+        [
+            (self.matter, 3.0),
+            (self.department, 2.5),
+            (self.text, 2.0),
+            (self.context, 1.2),
+            (self.basis, 0.8),
+            (self.case, 0.5),
+        ]
+    }
+}

@@ -1,0 +1,107 @@
+//! What a search returns: the JSON contract of `qsearch --json`, the HTTP API
+//! and `qsearch batch` (the evaluation reads these names).
+
+use serde::{Deserialize, Serialize};
+
+use crate::answer::Answer;
+use crate::record::{Record, Source};
+
+/// Retrieval mode.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Bm25,
+    Semantic,
+    #[default]
+    Hybrid,
+}
+
+impl Mode {
+    pub fn parse(s: &str) -> Option<Mode> {
+        match s.to_ascii_lowercase().as_str() {
+            "bm25" | "keyword" => Some(Mode::Bm25),
+            "semantic" | "vector" => Some(Mode::Semantic),
+            "hybrid" => Some(Mode::Hybrid),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Bm25 => "bm25",
+            Mode::Semantic => "semantic",
+            Mode::Hybrid => "hybrid",
+        }
+    }
+}
+
+/// How a hit got its rank (`--explain`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Explain {
+    pub bm25_rank: Option<usize>,
+    pub bm25_score: Option<f32>,
+    pub vector_rank: Option<usize>,
+    pub cosine: Option<f32>,
+    pub fused_score: f32,
+}
+
+/// One ranked passage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    pub id: String,
+    /// Issuing bureau's full name.
+    pub bureau: String,
+    /// Short place label of the bureau (鹿泉区, 常德市 …).
+    pub place: String,
+    pub section: String,
+    pub matter: String,
+    /// Department as written (boundary rows), else the responsible office.
+    pub department: Option<String>,
+    pub department_canonical: Option<String>,
+    pub department_current: Option<String>,
+    pub text: String,
+    /// HTML-escaped text fragment with `<b>` around matched words.
+    pub snippet: String,
+    pub source: Source,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
+}
+
+impl Hit {
+    pub fn new(rank: usize, score: f32, record: &Record, snippet: String) -> Hit {
+        let dept = record.department();
+        let department = match dept {
+            Some(d) => Some(d.as_written.clone()),
+            None => Some(record.unit().to_string()).filter(|u| !u.is_empty()),
+        };
+        Hit {
+            rank,
+            score,
+            id: record.id.clone(),
+            bureau: record.bureau.name.clone(),
+            place: record.bureau.place.clone(),
+            section: record.section.as_str().to_string(),
+            matter: record.matter().to_string(),
+            department,
+            department_canonical: dept.map(|d| d.canonical.clone()),
+            department_current: dept.map(|d| d.current.clone()),
+            text: record.text().to_string(),
+            snippet,
+            source: record.source.clone(),
+            explain: None,
+        }
+    }
+}
+
+/// A whole search result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub mode: Mode,
+    pub hits: Vec<Hit>,
+    pub answer: Option<Answer>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}

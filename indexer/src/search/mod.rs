@@ -1,0 +1,154 @@
+//! Search: the engine that answers requests over an opened index.
+
+pub mod bm25;
+pub mod hit;
+pub mod query;
+pub mod snippet;
+
+use tantivy::{IndexReader, ReloadPolicy};
+
+pub use hit::{Explain, Hit, Mode, SearchResponse};
+pub use query::QueryPlan;
+
+use crate::error::{Error, Result};
+use crate::index::{FilterKeys, Filters, IndexStore, OpenIndex};
+use crate::paths::Paths;
+use crate::progress::Progress;
+use crate::record::Record;
+use crate::tokenizer::Synonyms;
+use snippet::Snippets;
+
+/// Longest query accepted, in characters.
+pub const MAX_QUERY_CHARS: usize = 256;
+/// Most hits a request may ask for.
+pub const MAX_LIMIT: usize = 100;
+
+/// One search request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SearchRequest {
+    pub query: String,
+    pub mode: Mode,
+    pub limit: usize,
+    pub filters: Filters,
+    pub explain: bool,
+}
+
+impl SearchRequest {
+    pub fn new(query: impl Into<String>) -> Self {
+        SearchRequest { query: query.into(), mode: Mode::default(), limit: 10, filters: Filters::default(), explain: false }
+    }
+
+    pub fn mode(mut self, mode: Mode) -> Self {
+        self.mode = mode;
+        self
+    }
+
+    pub fn limit(mut self, limit: usize) -> Self {
+        self.limit = limit;
+        self
+    }
+}
+
+/// The search engine over one index generation. Shared read-only between
+/// threads.
+pub struct Engine {
+    open: OpenIndex,
+    reader: IndexReader,
+    synonyms: Synonyms,
+    keys: Vec<FilterKeys>,
+    /// Notices for every response (e.g. the semantic half is unavailable).
+    notices: Vec<String>,
+}
+
+impl Engine {
+    /// Opens the index of a data directory, building it first when missing or
+    /// stale; a damaged index is reported and rebuilt once.
+    pub fn open(paths: &Paths, progress: &dyn Progress) -> Result<Engine> {
+        let store = IndexStore::new(paths.index_root());
+        let (generation, built) = store.open_or_build(&paths.seeds, progress)?;
+        let open = match OpenIndex::open(generation) {
+            Ok(open) => open,
+            Err(e) if !built => {
+                progress.note(&format!("{e}; rebuilding"));
+                OpenIndex::open(store.build(&paths.seeds, progress)?)?
+            }
+            Err(e) => return Err(e),
+        };
+        Engine::from_open(open, Synonyms::builtin())
+    }
+
+    pub fn from_open(open: OpenIndex, synonyms: Synonyms) -> Result<Engine> {
+        let reader = open.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let keys = open.records.iter().map(FilterKeys::of).collect();
+        Ok(Engine { open, reader, synonyms, keys, notices: Vec::new() })
+    }
+
+    pub fn records(&self) -> &[Record] {
+        &self.open.records
+    }
+
+    pub fn record(&self, id: &str) -> Option<&Record> {
+        self.open.records.iter().find(|r| r.id == id)
+    }
+
+    pub fn index(&self) -> &OpenIndex {
+        &self.open
+    }
+
+    /// Whether record `i` passes the filters (the vector half's filter).
+    pub fn passes(&self, i: usize, filters: &Filters) -> bool {
+        filters.is_empty() || filters.matches(&self.keys[i])
+    }
+
+    /// Validates a request the same way for the CLI and HTTP.
+    pub fn validate(request: &SearchRequest) -> Result<()> {
+        let chars = request.query.chars().count();
+        if request.query.trim().is_empty() {
+            return Err(Error::Query("empty query".into()));
+        }
+        if chars > MAX_QUERY_CHARS {
+            return Err(Error::Query(format!("query too long: {chars} characters (at most {MAX_QUERY_CHARS})")));
+        }
+        if request.limit == 0 || request.limit > MAX_LIMIT {
+            return Err(Error::Query(format!("limit must be between 1 and {MAX_LIMIT}")));
+        }
+        Ok(())
+    }
+
+    /// Runs a search.
+    pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        Engine::validate(request)?;
+        let searcher = self.reader.searcher();
+        let plan = QueryPlan::parse(&request.query, &self.open.analyzer, &self.synonyms);
+        let query = (!plan.is_empty()).then(|| plan.to_query(&self.open.fields, &request.filters));
+        let scored = match &query {
+            Some(q) => bm25::search(&searcher, &self.open.fields, q.as_ref(), request.limit)?,
+            None => Vec::new(),
+        };
+        let snippets = Snippets::new(&searcher, query.as_deref(), &self.open.fields);
+        let hits = scored
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let record = &self.open.records[s.record];
+                let mut hit = Hit::new(i + 1, s.score, record, snippets.of(record.text()));
+                if request.explain {
+                    hit.explain = Some(Explain {
+                        bm25_rank: Some(i + 1),
+                        bm25_score: Some(s.score),
+                        fused_score: s.score,
+                        ..Explain::default()
+                    });
+                }
+                hit
+            })
+            .collect();
+        Ok(SearchResponse {
+            query: request.query.clone(),
+            mode: Mode::Bm25,
+            hits,
+            answer: None,
+            warnings: self.notices.clone(),
+        })
+    }
+}
