@@ -172,7 +172,7 @@ pub fn format_table(summary: &BTreeMap<String, KindSummary>, k: usize) -> String
     for kind in kinds {
         let s = &summary[kind];
         let dept = s.dept.map_or("nan".to_string(), |d| format!("{d:.3}"));
-        out.push_str(&format!("{:<12}{:>4}{:>12.3}{:>12.3}{:>12.3}{:>12}\n", kind, s.n, s.ndcg, s.recall, s.mrr, dept));
+        out.push_str(&format!("{:<12}{:>4}{:>12.3}{:>12.3}{:>12.3}{:>12}\n", kind, s.n, s.ndcg + 0.0, s.recall + 0.0, s.mrr + 0.0, dept));
     }
     out
 }

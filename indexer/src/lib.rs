@@ -7,6 +7,7 @@
 
 pub mod answer;
 pub mod catalog;
+pub mod compare;
 pub mod corpus;
 pub mod departments;
 pub mod eval;

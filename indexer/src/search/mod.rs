@@ -23,6 +23,25 @@ pub const MAX_QUERY_CHARS: usize = 256;
 /// Most hits a request may ask for.
 pub const MAX_LIMIT: usize = 100;
 
+/// A bureau and how many records each section of its list gave.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct BureauSummary {
+    pub bureau: crate::record::Bureau,
+    pub file: String,
+    pub records: usize,
+    pub by_section: std::collections::BTreeMap<String, usize>,
+}
+
+/// Index and model state.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Health {
+    pub records: usize,
+    pub index_generation: String,
+    /// The embedding model in use, if semantic search is available.
+    pub semantic: Option<String>,
+    pub notices: Vec<String>,
+}
+
 /// One search request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SearchRequest {
@@ -93,6 +112,38 @@ impl Engine {
 
     pub fn index(&self) -> &OpenIndex {
         &self.open
+    }
+
+    /// Bureaus with their record counts per section kind.
+    pub fn bureaus(&self) -> Vec<BureauSummary> {
+        let mut out: Vec<BureauSummary> = Vec::new();
+        for r in &self.open.records {
+            let pos = match out.iter().position(|b| b.file == r.source.file) {
+                Some(p) => p,
+                None => {
+                    out.push(BureauSummary {
+                        bureau: r.bureau.clone(),
+                        file: r.source.file.clone(),
+                        records: 0,
+                        by_section: std::collections::BTreeMap::new(),
+                    });
+                    out.len() - 1
+                }
+            };
+            out[pos].records += 1;
+            *out[pos].by_section.entry(r.section.as_str().to_string()).or_default() += 1;
+        }
+        out
+    }
+
+    /// State of the index and the model, for health checks.
+    pub fn health(&self) -> Health {
+        Health {
+            records: self.open.records.len(),
+            index_generation: self.open.generation.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            semantic: None,
+            notices: self.notices.clone(),
+        }
     }
 
     /// Whether record `i` passes the filters (the vector half's filter).
