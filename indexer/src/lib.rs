@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod compare;
 pub mod corpus;
 pub mod departments;
+pub mod embed;
 pub mod eval;
 pub mod error;
 pub mod extract;

@@ -8,7 +8,8 @@ pub mod search;
 pub mod stats;
 
 use qsearch::paths::Paths;
-use qsearch::{Corpus, Engine};
+use qsearch::search::EngineOptions;
+use qsearch::{Corpus, Engine, Mode};
 
 use crate::progress::Bars;
 
@@ -21,7 +22,12 @@ pub fn load_corpus(paths: &Paths) -> anyhow::Result<Corpus> {
     Ok(corpus)
 }
 
-/// Opens the engine, building the index on first use.
-pub fn open_engine(paths: &Paths) -> anyhow::Result<Engine> {
-    Ok(Engine::open(paths, &Bars::default())?)
+/// Opens the engine, building the index on first use; the embedding model is
+/// loaded only when the mode needs it.
+pub fn open_engine(paths: &Paths, mode: Mode, model: Option<&str>) -> anyhow::Result<Engine> {
+    let mut options = EngineOptions { semantic: mode != Mode::Bm25, ..EngineOptions::default() };
+    if let Some(model) = model {
+        options.model = model.to_string();
+    }
+    Ok(Engine::open_with(paths, &options, &Bars::default())?)
 }

@@ -42,6 +42,9 @@ pub struct SearchOptions {
     /// Only rows assigning this department (质监局, 市公安局, 市场监督管理局 …).
     #[arg(long, global = true)]
     pub department: Option<String>,
+    /// Embedding model: a name under the models directory (me5-small, m3e-small) or a model directory [env: QSEARCH_MODEL].
+    #[arg(long, global = true)]
+    pub model: Option<String>,
     /// Show how each hit was ranked (BM25 and vector ranks, fused score).
     #[arg(long, global = true)]
     pub explain: bool,
@@ -73,7 +76,7 @@ pub fn run(paths: &Paths, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     if query.trim().is_empty() {
         anyhow::bail!("no query given; try: qsearch \"烟花爆竹\" or qsearch --help");
     }
-    let engine = super::open_engine(paths)?;
+    let engine = super::open_engine(paths, args.options.mode, args.options.model.as_deref())?;
     search_and_print(&engine, &args.options.request(&query), args.options.json)
 }
 

@@ -2,6 +2,7 @@
 
 pub mod bm25;
 pub mod hit;
+pub mod hybrid;
 pub mod query;
 pub mod snippet;
 
@@ -10,6 +11,7 @@ use tantivy::{IndexReader, ReloadPolicy};
 pub use hit::{Explain, Hit, Mode, SearchResponse};
 pub use query::QueryPlan;
 
+use crate::embed::{DEFAULT_MODEL, Semantic};
 use crate::error::{Error, Result};
 use crate::index::{FilterKeys, Filters, IndexStore, OpenIndex};
 use crate::paths::Paths;
@@ -68,6 +70,24 @@ impl SearchRequest {
     }
 }
 
+/// How to open an engine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EngineOptions {
+    /// Load the embedding model (needed for semantic and hybrid modes).
+    pub semantic: bool,
+    /// Model name under the models directory, or a model directory path.
+    pub model: String,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        EngineOptions { semantic: true, model: std::env::var("QSEARCH_MODEL").ok().filter(|m| !m.is_empty()).unwrap_or_else(|| DEFAULT_MODEL.to_string()) }
+    }
+}
+
+/// Candidates each half contributes before fusion.
+const CANDIDATES: usize = 50;
+
 /// The search engine over one index generation. Shared read-only between
 /// threads.
 pub struct Engine {
@@ -75,6 +95,7 @@ pub struct Engine {
     reader: IndexReader,
     synonyms: Synonyms,
     keys: Vec<FilterKeys>,
+    semantic: Option<Semantic>,
     /// Notices for every response (e.g. the semantic half is unavailable).
     notices: Vec<String>,
 }
@@ -83,6 +104,26 @@ impl Engine {
     /// Opens the index of a data directory, building it first when missing or
     /// stale; a damaged index is reported and rebuilt once.
     pub fn open(paths: &Paths, progress: &dyn Progress) -> Result<Engine> {
+        Engine::open_with(paths, &EngineOptions::default(), progress)
+    }
+
+    /// Opens the index, and the embedding model when asked; a model that
+    /// cannot be loaded leaves a BM25-only engine with a notice saying why.
+    pub fn open_with(paths: &Paths, options: &EngineOptions, progress: &dyn Progress) -> Result<Engine> {
+        let mut engine = Engine::open_index(paths, progress)?;
+        if options.semantic {
+            let cache = paths.data.join("embeddings");
+            match Semantic::load(&engine.open.records, &paths.models, &options.model, &cache, progress) {
+                Ok(semantic) => engine.semantic = Some(semantic),
+                Err(e) => engine.notices.push(format!(
+                    "semantic search unavailable ({e}); answering in BM25 mode. Fix: run scripts/fetch-model.sh, or set QSEARCH_MODEL_DIR / ORT_DYLIB_PATH"
+                )),
+            }
+        }
+        Ok(engine)
+    }
+
+    fn open_index(paths: &Paths, progress: &dyn Progress) -> Result<Engine> {
         let store = IndexStore::new(paths.index_root());
         let (generation, built) = store.open_or_build(&paths.seeds, progress)?;
         let open = match OpenIndex::open(generation) {
@@ -99,7 +140,7 @@ impl Engine {
     pub fn from_open(open: OpenIndex, synonyms: Synonyms) -> Result<Engine> {
         let reader = open.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         let keys = open.records.iter().map(FilterKeys::of).collect();
-        Ok(Engine { open, reader, synonyms, keys, notices: Vec::new() })
+        Ok(Engine { open, reader, synonyms, keys, semantic: None, notices: Vec::new() })
     }
 
     pub fn records(&self) -> &[Record] {
@@ -141,7 +182,7 @@ impl Engine {
         Health {
             records: self.open.records.len(),
             index_generation: self.open.generation.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
-            semantic: None,
+            semantic: self.semantic.as_ref().map(|s| s.model_name().to_string()),
             notices: self.notices.clone(),
         }
     }
@@ -166,40 +207,58 @@ impl Engine {
         Ok(())
     }
 
-    /// Runs a search.
+    /// The semantic half, when loaded.
+    pub fn semantic(&self) -> Option<&Semantic> {
+        self.semantic.as_ref()
+    }
+
+    /// Runs a search in the requested mode, falling back to BM25 (with a
+    /// warning) when the semantic half is unavailable.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         Engine::validate(request)?;
         let searcher = self.reader.searcher();
         let plan = QueryPlan::parse(&request.query, &self.open.analyzer, &self.synonyms);
         let query = (!plan.is_empty()).then(|| plan.to_query(&self.open.fields, &request.filters));
-        let scored = match &query {
-            Some(q) => bm25::search(&searcher, &self.open.fields, q.as_ref(), request.limit)?,
-            None => Vec::new(),
+        let mut warnings = self.notices.clone();
+        let mode = match (&self.semantic, request.mode) {
+            (None, Mode::Semantic | Mode::Hybrid) => Mode::Bm25,
+            (_, mode) => mode,
         };
-        let snippets = Snippets::new(&searcher, query.as_deref(), &self.open.fields);
-        let hits = scored
-            .iter()
-            .enumerate()
-            .map(|(i, s)| {
-                let record = &self.open.records[s.record];
-                let mut hit = Hit::new(i + 1, s.score, record, snippets.of(record.text()));
-                if request.explain {
-                    hit.explain = Some(Explain {
-                        bm25_rank: Some(i + 1),
-                        bm25_score: Some(s.score),
-                        fused_score: s.score,
-                        ..Explain::default()
-                    });
+        let candidates = if mode == Mode::Bm25 { request.limit } else { CANDIDATES.max(request.limit) };
+        let bm25: Vec<(usize, f32)> = match (&query, mode) {
+            (Some(q), Mode::Bm25 | Mode::Hybrid) => {
+                bm25::search(&searcher, &self.open.fields, q.as_ref(), candidates)?.into_iter().map(|s| (s.record, s.score)).collect()
+            }
+            _ => Vec::new(),
+        };
+        let vector = match (&self.semantic, mode) {
+            (Some(semantic), Mode::Semantic | Mode::Hybrid) => match semantic.embedder.embed_query(&request.query) {
+                Ok(v) => semantic.index.search(&v, candidates, &|i| self.passes(i, &request.filters)),
+                Err(e) => {
+                    warnings.push(format!("query embedding failed ({e}); BM25 results only"));
+                    Vec::new()
                 }
+            },
+            _ => Vec::new(),
+        };
+        let fused = hybrid::fuse(&bm25, &vector);
+        let snippets = Snippets::new(&searcher, query.as_deref(), &self.open.fields);
+        let hits = fused
+            .into_iter()
+            .take(request.limit)
+            .enumerate()
+            .map(|(i, f)| {
+                let record = &self.open.records[f.record];
+                let score = match mode {
+                    Mode::Bm25 => f.explain.bm25_score.unwrap_or_default(),
+                    Mode::Semantic => f.explain.cosine.unwrap_or_default(),
+                    Mode::Hybrid => f.explain.fused_score,
+                };
+                let mut hit = Hit::new(i + 1, score, record, snippets.of(record.text()));
+                hit.explain = request.explain.then_some(f.explain);
                 hit
             })
             .collect();
-        Ok(SearchResponse {
-            query: request.query.clone(),
-            mode: Mode::Bm25,
-            hits,
-            answer: None,
-            warnings: self.notices.clone(),
-        })
+        Ok(SearchResponse { query: request.query.clone(), mode, hits, answer: None, warnings })
     }
 }

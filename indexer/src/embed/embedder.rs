@@ -1,0 +1,89 @@
+//! The embedding model: fastembed over a user-defined ONNX model, with ONNX
+//! Runtime loaded dynamically from a known file.
+//!
+//! `TextEmbedding::embed` takes `&mut self`, so the model sits behind a
+//! mutex: the engine stays `Sync`, and keyword-only requests never touch it.
+
+use std::path::Path;
+use std::sync::{Mutex, OnceLock};
+
+use fastembed::{InitOptionsUserDefined, Pooling, TextEmbedding, TokenizerFiles, UserDefinedEmbeddingModel};
+
+use super::config::ModelDir;
+use crate::error::{Error, Result};
+
+/// Threads ONNX Runtime may use per embedding call.
+const INTRA_THREADS: usize = 2;
+
+pub struct Embedder {
+    model: Mutex<TextEmbedding>,
+    pub config: super::config::ModelConfig,
+    pub fingerprint: String,
+}
+
+/// ONNX Runtime can be loaded once per process; later calls reuse it.
+fn load_runtime(library: &Path) -> Result<ort::environment::Environment> {
+    static LOADED: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+    LOADED
+        .get_or_init(|| {
+            let builder = ort::init_from(library).map_err(|e| e.to_string())?;
+            builder.with_name("qsearch").build().map_err(|e| e.to_string())
+        })
+        .clone()
+        .map_err(|e| Error::Model(format!("cannot load ONNX Runtime from {}: {e}", library.display())))
+}
+
+impl Embedder {
+    /// Loads a model directory with the given runtime library. A missing or
+    /// too old runtime is an error, never a panic.
+    pub fn load(model: &ModelDir, runtime: &Path) -> Result<Embedder> {
+        let environment = load_runtime(runtime)?;
+        let files = TokenizerFiles {
+            tokenizer_file: model.read("tokenizer.json")?,
+            config_file: model.read("config.json")?,
+            special_tokens_map_file: model.read("special_tokens_map.json")?,
+            tokenizer_config_file: model.read("tokenizer_config.json")?,
+        };
+        let pooling = match model.config.pooling.as_str() {
+            "cls" => Pooling::Cls,
+            _ => Pooling::Mean,
+        };
+        let user_model = UserDefinedEmbeddingModel::new(model.read("model.onnx")?, files).with_pooling(pooling);
+        let options = InitOptionsUserDefined::new()
+            .with_environment(environment)
+            .with_max_length(model.config.max_length)
+            .with_intra_threads(INTRA_THREADS);
+        let text_embedding = TextEmbedding::try_new_from_user_defined(user_model, options)
+            .map_err(|e| Error::Model(format!("cannot load model {}: {e}", model.dir.display())))?;
+        Ok(Embedder { model: Mutex::new(text_embedding), config: model.config.clone(), fingerprint: model.fingerprint() })
+    }
+
+    /// Embeds passages (the passage prefix is added here).
+    pub fn embed_passages(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
+        let prefixed: Vec<String> = texts.iter().map(|t| format!("{}{t}", self.config.passage_prefix)).collect();
+        self.embed(&prefixed, batch)
+    }
+
+    /// Embeds one query (the query prefix is added here).
+    pub fn embed_query(&self, query: &str) -> Result<Vec<f32>> {
+        let text = format!("{}{query}", self.config.query_prefix);
+        self.embed(&[text], 1)?.pop().ok_or_else(|| Error::Model("empty embedding".into()))
+    }
+
+    fn embed(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
+        let mut model = self.model.lock().map_err(|_| Error::Model("embedding model lock poisoned".into()))?;
+        let mut vectors = model.embed(texts, Some(batch)).map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
+        if self.config.normalize {
+            vectors.iter_mut().for_each(|v| normalize(v));
+        }
+        Ok(vectors)
+    }
+}
+
+/// Scales a vector to unit length, so cosine is a dot product.
+pub fn normalize(v: &mut [f32]) {
+    let norm = v.iter().map(|x| x * x).sum::<f32>().sqrt();
+    if norm > 0.0 {
+        v.iter_mut().for_each(|x| *x /= norm);
+    }
+}

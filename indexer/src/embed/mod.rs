@@ -1,0 +1,72 @@
+//! The semantic half: embeddings of every record, and the query side.
+//!
+//! Flow: ensure a model (provision.rs) → load it (embedder.rs) → vectors for
+//! every record from the content-keyed cache, embedding only what is missing
+//! (cache.rs) → an exact cosine index (vector_index.rs).
+
+pub mod cache;
+pub mod config;
+pub mod embedder;
+pub mod provision;
+pub mod vector_index;
+
+use std::path::Path;
+
+pub use config::{DEFAULT_MODEL, ModelConfig, ModelDir};
+pub use embedder::Embedder;
+pub use vector_index::{ExactIndex, VectorIndex};
+
+use crate::error::Result;
+use crate::progress::Progress;
+use crate::record::Record;
+
+/// Passages per embedding batch.
+const BATCH: usize = 16;
+
+/// A loaded model with the vectors of one record set.
+pub struct Semantic {
+    pub embedder: Embedder,
+    pub index: Box<dyn VectorIndex>,
+    /// Records embedded in this run (0 when every vector came from the cache).
+    pub embedded_now: usize,
+}
+
+impl Semantic {
+    /// Loads a model (provisioning it on first use) and the vectors of
+    /// `records`, embedding the ones the cache lacks.
+    pub fn load(records: &[Record], models: &Path, model: &str, cache_dir: &Path, progress: &dyn Progress) -> Result<Semantic> {
+        let (model_dir, runtime) = provision::ensure_model(models, model, progress)?;
+        let embedder = Embedder::load(&model_dir, &runtime)?;
+        let (vectors, embedded_now) = vectors_for(records, &embedder, cache_dir, progress)?;
+        let index = Box::new(ExactIndex::new(embedder.config.dimensions, &vectors));
+        Ok(Semantic { embedder, index, embedded_now })
+    }
+
+    pub fn model_name(&self) -> &str {
+        &self.embedder.config.name
+    }
+}
+
+/// Vectors of the records in order; missing ones are embedded and cached.
+fn vectors_for(records: &[Record], embedder: &Embedder, cache_dir: &Path, progress: &dyn Progress) -> Result<(Vec<Vec<f32>>, usize)> {
+    let mut cache = cache::VectorCache::load(cache_dir, &embedder.fingerprint, embedder.config.dimensions);
+    let texts: Vec<String> = records.iter().map(Record::contextual_text).collect();
+    let keys: Vec<cache::Key> = texts.iter().map(|t| cache::key(&embedder.fingerprint, t)).collect();
+    let mut missing: Vec<usize> = (0..records.len()).filter(|&i| cache.get(&keys[i]).is_none()).collect();
+    missing.dedup_by_key(|i| keys[*i]);
+    if !missing.is_empty() {
+        progress.begin("embedding", missing.len() as u64);
+        for chunk in missing.chunks(BATCH * 4) {
+            let batch: Vec<String> = chunk.iter().map(|&i| texts[i].clone()).collect();
+            let vectors = embedder.embed_passages(&batch, BATCH)?;
+            cache.insert_all(chunk.iter().map(|&i| keys[i]).zip(vectors).collect())?;
+            progress.advance(chunk.len() as u64);
+        }
+        progress.end();
+    }
+    let vectors = keys
+        .iter()
+        .map(|k| cache.get(k).cloned().unwrap_or_else(|| vec![0.0; embedder.config.dimensions]))
+        .collect();
+    Ok((vectors, missing.len()))
+}

@@ -1,0 +1,64 @@
+//! Nearest-neighbour search over record vectors.
+//!
+//! Exact cosine over all vectors is fast enough at this corpus size (a few
+//! thousand records: well under a millisecond). [`VectorIndex`] is the
+//! interface an approximate index (HNSW) would implement for larger corpora.
+
+/// Nearest neighbours by cosine, best first.
+pub trait VectorIndex: Send + Sync {
+    /// Up to `k` records passing `filter`, with their cosine to `query`.
+    fn search(&self, query: &[f32], k: usize, filter: &dyn Fn(usize) -> bool) -> Vec<(usize, f32)>;
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// All vectors in one contiguous matrix, unit length, scanned in full.
+pub struct ExactIndex {
+    dimensions: usize,
+    matrix: Vec<f32>,
+}
+
+impl ExactIndex {
+    pub fn new(dimensions: usize, vectors: &[Vec<f32>]) -> ExactIndex {
+        let mut matrix = Vec::with_capacity(dimensions * vectors.len());
+        for v in vectors {
+            matrix.extend_from_slice(v);
+        }
+        ExactIndex { dimensions, matrix }
+    }
+
+    pub fn vector(&self, i: usize) -> &[f32] {
+        &self.matrix[i * self.dimensions..(i + 1) * self.dimensions]
+    }
+}
+
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+impl VectorIndex for ExactIndex {
+    fn search(&self, query: &[f32], k: usize, filter: &dyn Fn(usize) -> bool) -> Vec<(usize, f32)> {
+        let mut scored: Vec<(usize, f32)> = self
+            .matrix
+            .chunks_exact(self.dimensions)
+            .enumerate()
+            .filter(|(i, _)| filter(*i))
+            .map(|(i, v)| (i, dot(query, v)))
+            .collect();
+        let k = k.min(scored.len());
+        if k == 0 {
+            return Vec::new();
+        }
+        let order = |a: &(usize, f32), b: &(usize, f32)| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0));
+        scored.select_nth_unstable_by(k - 1, order);
+        scored.truncate(k);
+        scored.sort_by(order);
+        scored
+    }
+
+    fn len(&self) -> usize {
+        self.matrix.len() / self.dimensions.max(1)
+    }
+}

@@ -1,0 +1,57 @@
+//! Reciprocal Rank Fusion (Cormack, Clarke & Büttcher, SIGIR 2009): each
+//! list contributes 1 / (k + rank) per document; scores of different scales
+//! (BM25, cosine) never need calibrating against each other.
+
+use std::collections::HashMap;
+
+use super::hit::Explain;
+
+/// The constant from the paper; larger values flatten the rank curve.
+pub const RRF_K: f32 = 60.0;
+
+/// A fused candidate with how it was ranked in each list.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fused {
+    pub record: usize,
+    pub explain: Explain,
+}
+
+/// Fuses a BM25 list and a vector list (each best first) into one ranking;
+/// ties are broken by record order so results are deterministic.
+pub fn fuse(bm25: &[(usize, f32)], vector: &[(usize, f32)]) -> Vec<Fused> {
+    let mut by_record: HashMap<usize, Explain> = HashMap::new();
+    for (rank, &(record, score)) in bm25.iter().enumerate() {
+        let e = by_record.entry(record).or_default();
+        e.bm25_rank = Some(rank + 1);
+        e.bm25_score = Some(score);
+        e.fused_score += 1.0 / (RRF_K + (rank + 1) as f32);
+    }
+    for (rank, &(record, cosine)) in vector.iter().enumerate() {
+        let e = by_record.entry(record).or_default();
+        e.vector_rank = Some(rank + 1);
+        e.cosine = Some(cosine);
+        e.fused_score += 1.0 / (RRF_K + (rank + 1) as f32);
+    }
+    let mut fused: Vec<Fused> = by_record.into_iter().map(|(record, explain)| Fused { record, explain }).collect();
+    fused.sort_by(|a, b| b.explain.fused_score.total_cmp(&a.explain.fused_score).then(a.record.cmp(&b.record)));
+    fused
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_document_in_both_lists_beats_one_in_a_single_list() {
+        let fused = fuse(&[(1, 9.0), (2, 5.0)], &[(2, 0.9), (3, 0.8)]);
+        assert_eq!(fused[0].record, 2);
+        assert_eq!(fused[0].explain.bm25_rank, Some(2));
+        assert_eq!(fused[0].explain.vector_rank, Some(1));
+    }
+
+    #[test]
+    fn ties_break_by_record_order() {
+        let fused = fuse(&[(7, 1.0)], &[(3, 0.5)]);
+        assert_eq!(fused.iter().map(|f| f.record).collect::<Vec<_>>(), vec![3, 7]);
+    }
+}
