@@ -342,3 +342,37 @@ fn snippets_highlight_the_original_text() {
         assert!(html.contains(&format!("<b>{expected}")), "{html}");
     }
 }
+
+#[test]
+fn every_curated_word_stays_whole() {
+    let curated = include_str!("../data/dictionary.txt");
+    let mut split = Vec::new();
+    for line in curated.lines() {
+        let Some(word) = line
+            .split('#')
+            .next()
+            .and_then(|l| l.split_whitespace().next())
+        else {
+            continue;
+        };
+        if !has(word, &fold(word)) {
+            split.push(word);
+        }
+    }
+    assert!(split.is_empty(), "split: {split:?}");
+}
+
+#[test]
+fn every_synonym_word_is_one_query_token() {
+    let synonyms = Synonyms::builtin();
+    assert!(synonyms.len() > 50);
+    let mut split = Vec::new();
+    for (word, terms) in synonyms.iter() {
+        for w in std::iter::once(word).chain(terms.iter().map(String::as_str)) {
+            if w.chars().count() > 1 && !has(w, w) {
+                split.push(w.to_string());
+            }
+        }
+    }
+    assert!(split.is_empty(), "split: {split:?}");
+}

@@ -259,6 +259,24 @@ impl Engine {
                 hit
             })
             .collect();
-        Ok(SearchResponse { query: request.query.clone(), mode, hits, answer: None, warnings })
+        let mut response = SearchResponse { query: request.query.clone(), mode, hits, answer: None, warnings };
+        if crate::answer::is_who_question(&request.query) {
+            self.attach_answer(&mut response);
+        }
+        Ok(response)
+    }
+
+    /// A search whose result always carries a who-answer (`qsearch who`).
+    pub fn who(&self, request: &SearchRequest) -> Result<SearchResponse> {
+        let mut response = self.search(request)?;
+        if response.answer.is_none() {
+            self.attach_answer(&mut response);
+        }
+        Ok(response)
+    }
+
+    fn attach_answer(&self, response: &mut SearchResponse) {
+        let records: Vec<&Record> = response.hits.iter().filter_map(|h| self.record(&h.id)).collect();
+        response.answer = crate::answer::answer(&response.query, &response.hits, &records, &self.open.analyzer);
     }
 }

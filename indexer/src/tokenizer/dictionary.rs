@@ -6,6 +6,7 @@ use std::collections::HashSet;
 use jieba_rs::Jieba;
 
 use super::fold::fold_mapped;
+use super::synonyms::Synonyms;
 
 /// The curated domain dictionary: one word a line, optionally followed by a
 /// frequency; `#` starts a comment.
@@ -37,12 +38,23 @@ fn is_word_char(c: char) -> bool {
         || matches!(c, '+' | '#' | '&' | '.' | '_' | '%' | '-')
 }
 
-/// Builds the jieba instance: default dictionary, curated words, extra words.
-pub(crate) fn build(extra_words: impl IntoIterator<Item = String>) -> Jieba {
+/// Builds the jieba instance: default dictionary, curated words, the words of
+/// `synonyms` (both sides, so a query token can be looked up whole), extra
+/// words.
+pub(crate) fn build(extra_words: impl IntoIterator<Item = String>, synonyms: &Synonyms) -> Jieba {
     let mut jieba = Jieba::new();
     let mut seen = HashSet::new();
     for (word, freq) in parse_curated(CURATED) {
         add(&mut jieba, &mut seen, &word, freq);
+    }
+    let mut synonym_words: Vec<&str> = synonyms
+        .iter()
+        .flat_map(|(word, terms)| std::iter::once(word).chain(terms.iter().map(String::as_str)))
+        .collect();
+    // Deterministic: suggested frequencies depend on what was added before.
+    synonym_words.sort_unstable();
+    for word in synonym_words {
+        add(&mut jieba, &mut seen, word, None);
     }
     for name in extra_words {
         let name = fold_mapped(name.trim()).text;

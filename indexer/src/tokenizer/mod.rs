@@ -13,9 +13,10 @@
 //!    `GB/T 10631-2013` yields `gbt10631`, `gb10631`, `gb`, `10631-2013`,
 //!    `10631` and `2013`.
 //! 3. **Segmentation** of the rest with jieba (HMM on) over jieba's dictionary
-//!    plus the curated `data/dictionary.txt` plus the names the index builder
-//!    passes in (matter and department names), so 烟花爆竹, 特种设备,
-//!    工业产品生产许可证 and 市场监督管理局 stay whole.
+//!    plus the curated `data/dictionary.txt`, the words of
+//!    `data/synonyms.toml` and the names the index builder passes in (matter
+//!    and department names), so 烟花爆竹, 特种设备, 工业产品生产许可证,
+//!    市场监督管理局 and 出租车计价器 stay whole.
 //! 4. **Search-mode sub-words**: each word of three or more characters also
 //!    yields every dictionary word inside it (烟花爆竹 → 烟花, 爆竹). jieba's
 //!    `cut_for_search` yields only the two- and three-character ones; longer
@@ -110,16 +111,28 @@ struct Raw {
 }
 
 impl ChineseAnalyzer {
-    /// Loads jieba's default dictionary, the curated `data/dictionary.txt`
-    /// and `extra_words` (matter and department names from the records).
+    /// Loads jieba's default dictionary, the curated `data/dictionary.txt`,
+    /// the words of the built-in [`Synonyms`] and `extra_words` (matter and
+    /// department names from the records).
+    ///
     /// Words are folded first. Words without a frequency get jieba's
     /// suggested one, at least [`MIN_USER_FREQ`] from three characters on, so
     /// they win over their parts. Names with punctuation are split there and
     /// their pieces of four or more characters added; words over
     /// [`MAX_USER_WORD_CHARS`] are skipped.
     pub fn new(extra_words: impl IntoIterator<Item = String>) -> Self {
+        Self::with_synonyms(extra_words, &Synonyms::builtin())
+    }
+
+    /// [`ChineseAnalyzer::new`] with the words of another synonyms file (one
+    /// loaded with [`Synonyms::load`]) in the dictionary instead of the
+    /// built-in ones, so that every word it lists is one query token.
+    pub fn with_synonyms(
+        extra_words: impl IntoIterator<Item = String>,
+        synonyms: &Synonyms,
+    ) -> Self {
         ChineseAnalyzer {
-            jieba: Arc::new(dictionary::build(extra_words)),
+            jieba: Arc::new(dictionary::build(extra_words, synonyms)),
         }
     }
 
@@ -306,5 +319,40 @@ impl TokenStream for ChineseTokenStream {
 
     fn token_mut(&mut self) -> &mut Token {
         &mut self.token
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    /// The tokens are a superset of jieba's own search mode wherever no
+    /// number or code span is involved.
+    #[test]
+    fn superset_of_cut_for_search() {
+        let analyzer = ChineseAnalyzer::default();
+        let seeds = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds");
+        let mut checked = 0;
+        for entry in std::fs::read_dir(seeds).expect("seeds directory") {
+            let text = std::fs::read_to_string(entry.expect("entry").path()).expect("seed text");
+            for line in text
+                .lines()
+                .filter(|l| !l.contains('第') && !l.bytes().any(|b| b.is_ascii_alphanumeric()))
+                .take(200)
+            {
+                let folded = fold(line);
+                let ours: HashSet<String> =
+                    analyzer.tokens(line).into_iter().map(|t| t.text).collect();
+                for t in analyzer.jieba.cut_for_search(&folded, true) {
+                    if t.word.chars().any(is_content) {
+                        assert!(ours.contains(t.word), "{} missing in {line}", t.word);
+                    }
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked > 100);
     }
 }
