@@ -59,11 +59,16 @@ enum Command {
     Index,
     /// Many queries from stdin as JSON lines {"id", "query"}; one result per line.
     Batch(commands::batch::BatchArgs),
+    /// Who is responsible: an answer naming the department(s), with evidence.
+    Who(commands::who::WhoArgs),
+    /// Compare one matter across bureaus (no matter: list the matters).
+    Compare(commands::compare::CompareArgs),
     /// Retrieval quality (nDCG@10, Recall@10, MRR@10, dept@1) against judged queries.
     Eval(commands::eval::EvalArgs),
 }
 
 fn main() -> ExitCode {
+    restore_default_sigpipe();
     let cli = Cli::parse();
     let paths = cli.paths.resolve();
     let result = match cli.command {
@@ -72,6 +77,8 @@ fn main() -> ExitCode {
         Some(Command::Index) => commands::index::run(&paths),
         Some(Command::Batch(args)) => commands::batch::run(&paths, &args),
         Some(Command::Eval(args)) => commands::eval::run(&paths, &args),
+        Some(Command::Who(args)) => commands::who::run(&paths, &args),
+        Some(Command::Compare(args)) => commands::compare::run(&paths, &args),
         None => commands::search::run(&paths, &cli.search),
     };
     match result {
@@ -80,5 +87,14 @@ fn main() -> ExitCode {
             eprintln!("qsearch: error: {e:#}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// `qsearch … | head` should end quietly when the pipe closes, as other Unix
+/// tools do, instead of panicking on a failed write.
+fn restore_default_sigpipe() {
+    // SAFETY: setting a signal disposition at start-up, before any threads.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }

@@ -5,11 +5,15 @@ use std::io::IsTerminal;
 
 use owo_colors::{OwoColorize, Stream};
 use qsearch::SearchResponse;
+use qsearch::answer::Answer;
 use qsearch::search::Hit;
 
 pub fn print_response(response: &SearchResponse, explain: bool) {
     for warning in &response.warnings {
         eprintln!("qsearch: {warning}");
+    }
+    if let Some(answer) = &response.answer {
+        print_answer(answer);
     }
     if response.hits.is_empty() {
         println!("no results for {:?} ({} mode)", response.query, response.mode.as_str());
@@ -18,6 +22,28 @@ pub fn print_response(response: &SearchResponse, explain: bool) {
     for hit in &response.hits {
         print_hit(hit, explain);
     }
+}
+
+/// The one-line answer, e.g. `烟花爆竹安全监管（质量）: 质监局 (今 市场监督管理局) — 鹿泉区, 常德市`.
+fn print_answer(answer: &Answer) {
+    let names: Vec<String> = answer
+        .departments
+        .iter()
+        .map(|d| {
+            let now = if d.current_name != d.name { format!(" (今 {})", d.current_name) } else { String::new() };
+            format!("{}{now} — {}", d.name, d.bureaus.join(", "))
+        })
+        .collect();
+    let line = format!("{}: {}", answer.topic, names.join("; "));
+    println!("{}", line.if_supports_color(Stream::Stdout, |s| s.bold()));
+    for d in answer.departments.iter().filter(|d| !d.offices.is_empty()) {
+        println!("   {} 科室/电话: {}", d.name, d.offices.join("; "));
+    }
+    if !answer.also_involved.is_empty() {
+        let others: Vec<&str> = answer.also_involved.iter().map(|d| d.name.as_str()).collect();
+        println!("   也涉及 (also involved): {}", others.join(", "));
+    }
+    println!();
 }
 
 fn print_hit(hit: &Hit, explain: bool) {

@@ -2,7 +2,9 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::Result;
+use crate::departments::DepartmentTable;
+use crate::error::{Error, Result};
+use crate::record::SectionKind;
 use crate::search::Engine;
 
 /// One matter and the bureaus whose lists have it.
@@ -51,12 +53,154 @@ pub struct ComparisonCell {
     pub line_end: usize,
 }
 
-/// The matters of all boundary tables, grouped across bureaus.
-pub fn list_matters(_engine: &Engine) -> Vec<MatterGroup> {
-    Vec::new()
+/// Generic words that name the kind of oversight, not the matter itself:
+/// 烟花爆竹安全监管 and 烟花爆竹监管 are the same matter.
+const GENERIC_SUFFIXES: [&str; 10] =
+    ["安全监督管理", "监督管理", "安全监管", "安全管理", "监管工作", "监督检查", "监管", "管理", "工作", "监督"];
+
+/// Character-bigram Dice similarity at which two matter cores are one matter.
+const SAME_MATTER: f32 = 0.6;
+
+/// A matter name without its generic suffix.
+pub fn matter_core(matter: &str) -> String {
+    let mut core = crate::tokenizer::fold(&crate::text::squash(matter));
+    let core_before = core.clone();
+    for suffix in GENERIC_SUFFIXES {
+        if let Some(stripped) = core.strip_suffix(suffix)
+            && stripped.chars().count() >= 2
+        {
+            core = stripped.to_string();
+            break;
+        }
+    }
+    if core.is_empty() { core_before } else { core }
 }
 
-/// Aligns one matter across bureaus.
-pub fn compare(_engine: &Engine, matter: &str) -> Result<Comparison> {
-    Ok(Comparison { query: matter.to_string(), bureaus: Vec::new(), missing_in: Vec::new(), rows: Vec::new() })
+fn bigrams(s: &str) -> Vec<(char, char)> {
+    let chars: Vec<char> = s.chars().collect();
+    chars.windows(2).map(|w| (w[0], w[1])).collect()
+}
+
+/// Lexical similarity of two matter cores: containment counts as equal,
+/// otherwise the Dice coefficient of character bigrams.
+pub fn similarity(a: &str, b: &str) -> f32 {
+    if a == b || (a.chars().count() >= 2 && b.contains(a)) || (b.chars().count() >= 2 && a.contains(b)) {
+        return 1.0;
+    }
+    let (x, y) = (bigrams(a), bigrams(b));
+    if x.is_empty() || y.is_empty() {
+        return 0.0;
+    }
+    let common = x.iter().filter(|g| y.contains(g)).count();
+    2.0 * common as f32 / (x.len() + y.len()) as f32
+}
+
+/// The matters of all boundary tables, grouped across bureaus.
+pub fn list_matters(engine: &Engine) -> Vec<MatterGroup> {
+    let mut groups: Vec<(String, MatterGroup)> = Vec::new();
+    for record in engine.records().iter().filter(|r| r.section == SectionKind::Boundary) {
+        let core = matter_core(record.matter());
+        let entry = MatterInBureau {
+            bureau: record.bureau.name.clone(),
+            place: record.bureau.place.clone(),
+            file: record.source.file.clone(),
+            matter: record.matter().to_string(),
+        };
+        match groups.iter_mut().find(|(c, _)| similarity(c, &core) >= SAME_MATTER) {
+            Some((_, group)) => {
+                if !group.bureaus.iter().any(|b| b.file == entry.file && b.matter == entry.matter) {
+                    group.bureaus.push(entry);
+                }
+            }
+            None => groups.push((core, MatterGroup { matter: record.matter().to_string(), bureaus: vec![entry] })),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// Aligns one matter across bureaus: the best-matching matter group, one
+/// row per canonical department, one column per bureau.
+pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
+    let wanted = matter_core(matter);
+    let groups = list_matters(engine);
+    let best = groups
+        .iter()
+        .map(|g| (g, g.bureaus.iter().map(|b| similarity(&matter_core(&b.matter), &wanted)).fold(0.0, f32::max)))
+        .filter(|(_, s)| *s >= SAME_MATTER)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.bureaus.len().cmp(&a.0.bureaus.len())));
+    let Some((group, _)) = best else {
+        return Err(Error::Query(format!("no boundary table has a matter like '{matter}'; `qsearch compare` lists them")));
+    };
+    let mut columns: Vec<MatterInBureau> = Vec::new();
+    for b in &group.bureaus {
+        if !columns.iter().any(|c| c.file == b.file) {
+            columns.push(b.clone());
+        }
+    }
+    columns.sort_by(|a, b| a.file.cmp(&b.file));
+    let table = DepartmentTable::builtin();
+    let mut rows: Vec<ComparisonRow> = Vec::new();
+    for record in engine.records().iter().filter(|r| r.section == SectionKind::Boundary) {
+        let Some(col) = columns.iter().position(|c| c.file == record.source.file && group.bureaus.iter().any(|b| b.file == c.file && b.matter == record.matter())) else {
+            continue;
+        };
+        let Some(dept) = record.department() else { continue };
+        let name = if dept.canonical.is_empty() { JOINT.to_string() } else { dept.canonical.clone() };
+        let row = match rows.iter().position(|r| r.department == name) {
+            Some(i) => &mut rows[i],
+            None => {
+                let current_name = table.current_name(&name).to_string();
+                rows.push(ComparisonRow { department: name, current_name, cells: vec![None; columns.len()], differs: false });
+                rows.last_mut().expect("just pushed")
+            }
+        };
+        if row.cells[col].is_none() {
+            row.cells[col] = Some(ComparisonCell {
+                duty: shorten(record.text(), CELL_CHARS),
+                record_id: record.id.clone(),
+                file: record.source.file.clone(),
+                line_start: record.source.line_start,
+                line_end: record.source.line_end,
+            });
+        }
+    }
+    for row in &mut rows {
+        row.differs = row.cells.iter().any(Option::is_none);
+    }
+    rows.sort_by_key(|r| std::cmp::Reverse(r.cells.iter().filter(|c| c.is_some()).count()));
+    let mut missing_in: Vec<String> = engine
+        .bureaus()
+        .into_iter()
+        .filter(|b| !columns.iter().any(|c| c.file == b.file))
+        .map(|b| b.bureau.place)
+        .collect();
+    missing_in.dedup();
+    Ok(Comparison { query: matter.to_string(), bureaus: columns, missing_in, rows })
+}
+
+/// Row name for a joint duty shared by several departments.
+pub const JOINT: &str = "多部门联合";
+const CELL_CHARS: usize = 40;
+
+fn shorten(text: &str, chars: usize) -> String {
+    let short: String = text.chars().take(chars).collect();
+    if short.len() < text.len() { format!("{short}…") } else { short }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_generic_suffixes() {
+        assert_eq!(matter_core("烟花爆竹安全监管"), "烟花爆竹");
+        assert_eq!(matter_core("烟花爆竹监管"), "烟花爆竹");
+        assert_eq!(matter_core("危险化学品安全管理"), "危险化学品");
+    }
+
+    #[test]
+    fn similar_names_are_one_matter() {
+        assert!(similarity("危险化学品", "危险化学品") >= SAME_MATTER);
+        assert!(similarity("食品相关产品", "食品安全") < SAME_MATTER);
+    }
 }

@@ -6,6 +6,7 @@
 //! [`record`], [`departments`]) → index ([`tokenizer`]) …
 
 pub mod answer;
+pub mod bench_corpus;
 pub mod catalog;
 pub mod compare;
 pub mod corpus;

@@ -1,1 +1,118 @@
+//! qsearch's HTTP front end: the JSON API (`/api/…`, `/healthz`, the
+//! OpenAPI document) and the web page (`/`), over one shared [`qsearch::Engine`].
+//!
+//! ```no_run
+//! # async fn run() -> anyhow::Result<()> {
+//! let paths = qsearch::paths::Paths::resolve(None, None, None);
+//! qsearch_server::serve(qsearch_server::Config::new(paths)).await
+//! # }
+//! ```
 
+pub mod api;
+pub mod error;
+pub mod extract;
+pub mod layers;
+pub mod openapi;
+pub mod page;
+pub mod schema;
+pub mod shutdown;
+pub mod state;
+
+use std::future::Future;
+use std::io::Write;
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use axum::Router;
+use axum::http::{Method, header};
+use axum::middleware::{from_fn, from_fn_with_state};
+use tokio::net::TcpListener;
+use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
+use tower_http::LatencyUnit;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub use error::{ApiError, ErrorBody};
+pub use state::{AppState, Limits};
+
+/// Where `qsearch serve` listens unless told otherwise: loopback only.
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// Largest request body accepted (the API is GET-only).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// How to run the server.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub bind: SocketAddr,
+    pub paths: qsearch::paths::Paths,
+    pub limits: Limits,
+}
+
+impl Config {
+    pub fn new(paths: qsearch::paths::Paths) -> Self {
+        Config { bind: DEFAULT_BIND.parse().expect("valid default address"), paths, limits: Limits::default() }
+    }
+}
+
+/// Binds, opens the index (building it on first use), prints
+/// `qsearch: listening on http://ADDR` on stdout once requests can be
+/// served, and serves until SIGINT or SIGTERM.
+pub async fn serve(config: Config) -> anyhow::Result<()> {
+    let listener =
+        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
+    let state = AppState::open(config.paths, config.limits).await.context("cannot open the search index")?;
+    let addr = listener.local_addr()?;
+    tracing::info!(%addr, records = state.engine().records().len(), "listening");
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "qsearch: listening on http://{addr}")?;
+        out.flush()?;
+    }
+    serve_on(listener, state, shutdown::signal()).await
+}
+
+/// Serves on a bound listener until `shutdown` completes, then finishes the
+/// requests in flight.
+pub async fn serve_on(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await.context("server error")?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// All routes with their layers. From the outside in: request log, security
+/// headers, CORS (GET from anywhere), deadline, concurrency limit, body limit.
+pub fn router(state: AppState) -> Router {
+    let limits = state.limits().clone();
+    let trace = TraceLayer::new_for_http()
+        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+        .on_request(())
+        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros))
+        .on_failure(DefaultOnFailure::new().level(Level::ERROR).latency_unit(LatencyUnit::Micros));
+    let cors = CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::HEAD])
+        .allow_headers([header::ACCEPT, header::CONTENT_TYPE]);
+    Router::new()
+        .merge(api::routes())
+        .merge(page::routes())
+        .fallback(layers::not_found)
+        .method_not_allowed_fallback(layers::method_not_allowed)
+        .with_state(state)
+        .layer(
+            ServiceBuilder::new()
+                .layer(trace)
+                .layer(from_fn(layers::security_headers))
+                .layer(cors)
+                .layer(from_fn_with_state(limits.timeout, layers::deadline))
+                .layer(GlobalConcurrencyLimitLayer::new(limits.concurrency.max(1)))
+                .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
+        )
+}

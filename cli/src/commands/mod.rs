@@ -1,11 +1,13 @@
 //! One module per subcommand.
 
 pub mod batch;
+pub mod compare;
 pub mod eval;
 pub mod index;
 pub mod records;
 pub mod search;
 pub mod stats;
+pub mod who;
 
 use qsearch::paths::Paths;
 use qsearch::search::EngineOptions;

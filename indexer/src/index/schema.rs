@@ -79,7 +79,7 @@ impl IndexFields {
             (self.department, 2.5),
             (self.text, 2.0),
             (self.context, 1.2),
-            (self.basis, 0.8),
+            (self.basis, 1.0),
             (self.case, 0.5),
         ]
     }

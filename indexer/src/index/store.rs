@@ -152,11 +152,13 @@ fn remove_dir(dir: &Path) {
 }
 
 /// Hash of everything an index is built from: the catalog, every catalogued
-/// document, and the format version.
+/// document, the format version and the build of the program itself (a new
+/// parser or tokenizer must not keep serving an index the old one built).
 pub fn corpus_hash(seeds: &Path) -> Result<String> {
     let catalog = Catalog::load(seeds)?;
     let mut hasher = Sha256::new();
     hasher.update(FORMAT_VERSION.to_le_bytes());
+    hasher.update(build_identity().as_bytes());
     let catalog_path = seeds.join(crate::catalog::CATALOG_FILE);
     hasher.update(std::fs::read(&catalog_path).map_err(|e| Error::io(&catalog_path, e))?);
     for entry in &catalog.documents {
@@ -168,4 +170,13 @@ pub fn corpus_hash(seeds: &Path) -> Result<String> {
         hasher.update(file.as_bytes());
     }
     Ok(hex::encode(hasher.finalize()))
+}
+
+/// Size and modification time of the running executable: changes with every
+/// build, costs nothing to read.
+fn build_identity() -> String {
+    std::env::current_exe()
+        .and_then(std::fs::metadata)
+        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
+        .unwrap_or_default()
 }

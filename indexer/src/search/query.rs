@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::index::{Filters, IndexFields};
@@ -23,11 +23,22 @@ static QUOTED: LazyLock<Regex> =
 /// Weight of a term that came from a synonym rather than the query itself.
 const SYNONYM_WEIGHT: f32 = 0.7;
 
+/// A query word with the sub-words inside it (烟花爆竹, 烟花, 爆竹): they
+/// score as one alternative, so a word is not counted once per sub-word.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TermGroup {
+    pub terms: Vec<String>,
+    pub weight: f32,
+}
+
+/// How much sub-word matches add beyond the best one in their group.
+const SUBWORD_TIE_BREAKER: f32 = 0.2;
+
 /// The analysed query.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct QueryPlan {
-    /// Optional terms with their weights.
-    pub terms: BTreeMap<String, f32>,
+    /// Optional term groups with their weights.
+    pub groups: Vec<TermGroup>,
     /// Required phrases: tokens with their character positions.
     pub phrases: Vec<Vec<(usize, String)>>,
 }
@@ -54,25 +65,50 @@ impl QueryPlan {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.terms.is_empty() && self.phrases.is_empty()
+        self.groups.is_empty() && self.phrases.is_empty()
+    }
+
+    /// Every distinct term of the plan.
+    pub fn terms(&self) -> Vec<&str> {
+        let mut terms: Vec<&str> = self.groups.iter().flat_map(|g| g.terms.iter().map(String::as_str)).collect();
+        terms.sort_unstable();
+        terms.dedup();
+        terms
     }
 
     fn add_free_text(&mut self, text: &str, analyzer: &ChineseAnalyzer, synonyms: &Synonyms) {
-        let tokens = analyzer.tokens(text);
-        for t in tokens.iter().filter(|t| !is_stopword(&t.text)) {
-            self.terms.insert(t.text.clone(), 1.0);
-        }
+        self.add_groups(analyzer, text, 1.0);
         let folded = fold(text);
         for (key, expansions) in synonyms.iter() {
-            if !folded.contains(key) {
-                continue;
-            }
-            for expansion in expansions {
-                for t in analyzer.tokens(expansion).into_iter().filter(|t| !is_stopword(&t.text)) {
-                    self.terms.entry(t.text).or_insert(SYNONYM_WEIGHT);
+            if folded.contains(key) {
+                for expansion in expansions {
+                    self.add_groups(analyzer, expansion, SYNONYM_WEIGHT);
                 }
             }
         }
+    }
+
+    /// Groups the tokens of `text` by the word that covers them; stop words
+    /// are dropped and terms already in the plan are not added again.
+    fn add_groups(&mut self, analyzer: &ChineseAnalyzer, text: &str, weight: f32) {
+        let mut tokens: Vec<_> = analyzer.tokens(text).into_iter().filter(|t| !is_stopword(&t.text)).collect();
+        tokens.sort_by_key(|t| (t.offset_from, std::cmp::Reverse(t.offset_to)));
+        let known: BTreeMap<String, ()> = self.terms().into_iter().map(|t| (t.to_string(), ())).collect();
+        let mut groups: Vec<(usize, TermGroup)> = Vec::new();
+        for t in tokens {
+            if known.contains_key(&t.text) {
+                continue;
+            }
+            match groups.last_mut() {
+                Some((end, group)) if t.offset_to <= *end => {
+                    if !group.terms.contains(&t.text) {
+                        group.terms.push(t.text);
+                    }
+                }
+                _ => groups.push((t.offset_to, TermGroup { terms: vec![t.text], weight })),
+            }
+        }
+        self.groups.extend(groups.into_iter().map(|(_, g)| g));
     }
 
     /// The tantivy query: optional terms over the weighted fields, required
@@ -81,10 +117,22 @@ impl QueryPlan {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let weighted = fields.weighted_text_fields();
         let optional: Vec<(Occur, Box<dyn Query>)> = self
-            .terms
+            .groups
             .iter()
-            .flat_map(|(term, weight)| {
-                weighted.iter().map(move |&(field, boost)| (Occur::Should, boosted(term_query(field, term), boost * weight)))
+            .map(|group| {
+                let alternatives: Vec<Box<dyn Query>> = group
+                    .terms
+                    .iter()
+                    .map(|term| {
+                        let fields: Vec<(Occur, Box<dyn Query>)> = weighted
+                            .iter()
+                            .map(|&(field, boost)| (Occur::Should, boosted(term_query(field, term), boost * group.weight)))
+                            .collect();
+                        Box::new(BooleanQuery::new(fields)) as Box<dyn Query>
+                    })
+                    .collect();
+                let best_of: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, SUBWORD_TIE_BREAKER));
+                (Occur::Should, best_of)
             })
             .collect();
         if !optional.is_empty() {

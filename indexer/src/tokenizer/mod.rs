@@ -36,9 +36,14 @@
 //! count, so `GB 10631` and `GB10631` have the same positions. Slop is
 //! therefore measured in characters.
 //!
-//! **Offsets** are byte offsets into the original, unfolded text (the
-//! conversion maps character to character; see [`fold`] for the fallback when
-//! it would not), so tantivy's snippets highlight the original.
+//! **Offsets** are byte offsets into the original, unfolded text, so
+//! tantivy's snippets highlight the original. zhconv's zh-Hans rules map
+//! character to character (checked: no rule changes the length), so folded
+//! characters are aligned one to one. Should a conversion ever change the
+//! number of characters, the text is converted again run by run and a run
+//! whose length changed is aligned proportionally: offsets stay char
+//! boundaries, in range and monotone, at worst a character off inside that
+//! run.
 //!
 //! Stop words ([`is_stopword`]) and synonyms ([`Synonyms`]) are for queries:
 //! the index keeps every token.
@@ -69,8 +74,7 @@ pub const TOKENIZER_NAME: &str = "qsearch_zh";
 pub const MAX_TOKEN_BYTES: usize = 255;
 
 /// Words longer than this many characters get no sub-words (a guard against
-/// pathological HMM output; dictionary words are at most
-/// [`MAX_USER_WORD_CHARS`]).
+/// pathological HMM output; user words are at most [`MAX_USER_WORD_CHARS`]).
 const MAX_SUBWORD_SOURCE_CHARS: usize = 64;
 
 /// Traditional → simplified (zhconv, zh-Hans), full-width ASCII → half-width,

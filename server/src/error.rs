@@ -1,0 +1,99 @@
+//! API errors: every failure is a status and a JSON body
+//! `{"error": "中文说明 / English explanation"}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// The body of every error response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize, ToSchema)]
+pub struct ErrorBody {
+    /// What went wrong, in Chinese and English: `中文 / English`.
+    #[schema(example = "缺少查询参数 q / missing query parameter q")]
+    pub error: String,
+}
+
+/// An error a handler returns; it renders as [`ErrorBody`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub zh: String,
+    pub en: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError { status, zh: zh.into(), en: en.into() }
+    }
+
+    pub fn bad_request(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, zh, en)
+    }
+
+    pub fn not_found(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, zh, en)
+    }
+
+    pub fn too_long(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::URI_TOO_LONG, zh, en)
+    }
+
+    pub fn unavailable(zh: impl Into<String>, en: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::SERVICE_UNAVAILABLE, zh, en)
+    }
+
+    pub fn internal(en: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "服务器内部错误", en)
+    }
+
+    /// The message as the body carries it.
+    pub fn message(&self) -> String {
+        format!("{} / {}", self.zh, self.en)
+    }
+
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody { error: self.message() }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}", self.status.as_u16(), self.message())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        if self.status.is_server_error() {
+            tracing::error!(status = self.status.as_u16(), error = %self.en, "request failed");
+        } else {
+            tracing::debug!(status = self.status.as_u16(), error = %self.en, "request rejected");
+        }
+        (self.status, Json(self.body())).into_response()
+    }
+}
+
+/// Library errors: a bad query is the client's fault, a missing model is a
+/// temporary condition, anything else is ours.
+impl From<qsearch::Error> for ApiError {
+    fn from(e: qsearch::Error) -> Self {
+        match e {
+            qsearch::Error::Query(msg) => ApiError::bad_request("查询无效", msg),
+            qsearch::Error::Model(msg) => {
+                ApiError::unavailable("语义模型暂不可用，请改用关键词检索 (mode=bm25)", format!("embedding model unavailable: {msg}"))
+            }
+            other => ApiError::internal(other.to_string()),
+        }
+    }
+}
+
+/// A blocking task that panicked or was cancelled.
+impl From<tokio::task::JoinError> for ApiError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        ApiError::internal(format!("search task failed: {e}"))
+    }
+}

@@ -1,0 +1,57 @@
+//! Middleware and fallbacks: deadline, security headers, JSON 404/405.
+
+use std::time::Duration;
+
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+
+/// Fails a request that takes longer than the deadline with a JSON 503
+/// (the blocking search it started finishes in the background).
+pub async fn deadline(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    let path = request.uri().path().to_owned();
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            tracing::warn!(path, timeout_ms = timeout.as_millis() as u64, "request timed out");
+            ApiError::unavailable(
+                format!("请求超时（超过 {} 秒），请稍后重试", timeout.as_secs_f32()),
+                format!("request timed out after {:.1} s; try again later", timeout.as_secs_f32()),
+            )
+            .into_response()
+        }
+    }
+}
+
+/// The page loads nothing from elsewhere; say so to the browser.
+pub async fn security_headers(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(
+            "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'",
+        ),
+    );
+    response
+}
+
+/// Unknown paths.
+pub async fn not_found(request: Request) -> ApiError {
+    let path: String = request.uri().path().chars().take(100).collect();
+    ApiError::not_found(format!("没有这个地址：{path}"), format!("no such endpoint: {path}"))
+}
+
+/// Known paths with a method other than GET/HEAD.
+pub async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        format!("不支持的请求方法 {}（只支持 GET）", request.method()),
+        format!("method {} not allowed (use GET)", request.method()),
+    )
+}

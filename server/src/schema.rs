@@ -1,0 +1,264 @@
+//! OpenAPI schemas of the library's JSON types.
+//!
+//! The library's types (`SearchResponse`, `Hit`, `Record` …) carry no
+//! `utoipa` derives, so each gets a field-for-field mirror here that only
+//! feeds the generated document; the responses themselves are the library's
+//! own serialization. `tests/server.rs` checks every live response against
+//! these schemas, so a field added in the library without a mirror fails a
+//! test instead of silently going undocumented.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use utoipa::ToSchema;
+
+/// Retrieval mode: `bm25` (keywords), `semantic` (meaning) or `hybrid` (both, fused).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    Bm25,
+    Semantic,
+    Hybrid,
+}
+
+/// Where a passage is in its seed file (1-based, inclusive lines).
+#[derive(Serialize, ToSchema)]
+pub struct Source {
+    #[schema(example = "001_e78a3302d4a7bc81.txt")]
+    pub file: String,
+    pub line_start: usize,
+    pub line_end: usize,
+}
+
+/// How a hit got its rank (`explain=true`).
+#[derive(Serialize, ToSchema)]
+pub struct Explain {
+    pub bm25_rank: Option<usize>,
+    pub bm25_score: Option<f32>,
+    pub vector_rank: Option<usize>,
+    pub cosine: Option<f32>,
+    pub fused_score: f32,
+}
+
+/// One ranked passage.
+#[derive(Serialize, ToSchema)]
+pub struct Hit {
+    pub rank: usize,
+    pub score: f32,
+    /// Record id, for `/api/records/{id}`.
+    pub id: String,
+    /// Issuing bureau's full name.
+    pub bureau: String,
+    /// Short place label of the bureau (鹿泉区, 常德市 …).
+    pub place: String,
+    /// duties, boundary, public_service, supervision or accountability.
+    pub section: String,
+    pub matter: String,
+    /// Department as written (boundary rows), else the responsible office.
+    pub department: Option<String>,
+    pub department_canonical: Option<String>,
+    /// The department holding the duty after the 2018 reform.
+    pub department_current: Option<String>,
+    pub text: String,
+    /// HTML-escaped text fragment with `<b>` around matched words.
+    pub snippet: String,
+    pub source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub explain: Option<Explain>,
+}
+
+/// One department in a who-answer.
+#[derive(Serialize, ToSchema)]
+pub struct AnswerDepartment {
+    /// Canonical short name, e.g. 质监局.
+    pub name: String,
+    pub as_written: String,
+    /// The current (post-2018) name, e.g. 市场监督管理局.
+    pub current_name: String,
+    /// Places of the bureaus that assign it.
+    pub bureaus: Vec<String>,
+    /// Ranks of the hits that support it.
+    pub evidence: Vec<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub aspect: Option<String>,
+}
+
+/// The answer to a who-question.
+#[derive(Serialize, ToSchema)]
+pub struct Answer {
+    pub departments: Vec<AnswerDepartment>,
+    pub also_involved: Vec<AnswerDepartment>,
+}
+
+/// A search result: the same object as `qsearch --json`.
+#[derive(Serialize, ToSchema)]
+pub struct SearchResponse {
+    pub query: String,
+    pub mode: Mode,
+    pub hits: Vec<Hit>,
+    /// Present (non-null) when the query asks who is responsible.
+    pub answer: Option<Answer>,
+    /// Notices, e.g. that semantic search is unavailable; omitted when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
+
+/// Administrative level of a bureau.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Province,
+    City,
+    County,
+    District,
+}
+
+/// The issuer of a list.
+#[derive(Serialize, ToSchema)]
+pub struct Bureau {
+    pub name: String,
+    pub place: String,
+    pub province: String,
+    pub city: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub county: Option<String>,
+    pub level: Level,
+}
+
+/// A bureau and its records per section kind.
+#[derive(Serialize, ToSchema)]
+pub struct BureauSummary {
+    pub bureau: Bureau,
+    pub file: String,
+    pub records: usize,
+    pub by_section: BTreeMap<String, usize>,
+}
+
+/// Section kind of a record.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionKind {
+    Duties,
+    Boundary,
+    PublicService,
+    Supervision,
+    Accountability,
+}
+
+/// A department mention resolved through the department table.
+#[derive(Serialize, ToSchema)]
+pub struct Department {
+    pub as_written: String,
+    pub canonical: String,
+    pub current: String,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub upper_level: bool,
+}
+
+/// Section-specific fields of a record, tagged by `kind`.
+#[derive(Serialize, ToSchema)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fields {
+    Duty {
+        main_duty: String,
+        work_item: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        unit: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        basis: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        remark: String,
+    },
+    Boundary {
+        matter: String,
+        department: Department,
+        duty: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        basis: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        case: String,
+    },
+    Service {
+        service: String,
+        content: String,
+        #[serde(skip_serializing_if = "String::is_empty")]
+        basis: String,
+        unit: String,
+        phone: String,
+    },
+    Prose {
+        heading_path: Vec<String>,
+        text: String,
+    },
+}
+
+/// Index and model state.
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    pub records: usize,
+    pub index_generation: String,
+    /// The embedding model in use, if semantic search is available.
+    pub semantic: Option<String>,
+    pub notices: Vec<String>,
+}
+
+/// Per bureau: the matter as that bureau names it.
+#[derive(Serialize, ToSchema)]
+pub struct MatterInBureau {
+    pub bureau: String,
+    pub place: String,
+    pub file: String,
+    pub matter: String,
+}
+
+/// One matter and the bureaus whose lists have it.
+#[derive(Serialize, ToSchema)]
+pub struct MatterGroup {
+    pub matter: String,
+    pub bureaus: Vec<MatterInBureau>,
+}
+
+/// One cell of a comparison: what one bureau assigns one department.
+#[derive(Serialize, ToSchema)]
+pub struct ComparisonCell {
+    pub duty: String,
+    pub record_id: String,
+    pub file: String,
+    pub line_start: usize,
+    pub line_end: usize,
+}
+
+/// One department's row; one cell per bureau column, null where that bureau
+/// assigns it nothing.
+#[derive(Serialize, ToSchema)]
+pub struct ComparisonRow {
+    pub department: String,
+    pub current_name: String,
+    pub cells: Vec<Option<ComparisonCell>>,
+    /// True when some bureaus assign this department and others do not.
+    pub differs: bool,
+}
+
+/// A departments × bureaus table for one matter.
+#[derive(Serialize, ToSchema)]
+pub struct Comparison {
+    pub query: String,
+    /// Column headers.
+    pub bureaus: Vec<MatterInBureau>,
+    /// Places whose lists have no such matter.
+    pub missing_in: Vec<String>,
+    pub rows: Vec<ComparisonRow>,
+}
+
+/// One retrievable passage with its provenance.
+#[derive(Serialize, ToSchema)]
+pub struct Record {
+    /// Stable id, e.g. `001-boundary-656-657`.
+    pub id: String,
+    pub bureau: Bureau,
+    pub section: SectionKind,
+    pub fields: Fields,
+    pub source: Source,
+}
