@@ -26,14 +26,20 @@ fn engine() -> &'static Engine {
 }
 
 fn search(query: &str, mode: Mode, limit: usize) -> qsearch::SearchResponse {
-    engine().search(&SearchRequest::new(query).mode(mode).limit(limit)).expect("search runs")
+    engine()
+        .search(&SearchRequest::new(query).mode(mode).limit(limit))
+        .expect("search runs")
 }
 
 fn bm25(query: &str) -> qsearch::SearchResponse {
     search(query, Mode::Bm25, 10)
 }
 
-fn files_of(response: &qsearch::SearchResponse, section: &str, matter_contains: &str) -> BTreeSet<String> {
+fn files_of(
+    response: &qsearch::SearchResponse,
+    section: &str,
+    matter_contains: &str,
+) -> BTreeSet<String> {
     response
         .hits
         .iter()
@@ -47,12 +53,22 @@ fn fireworks_keyword_finds_boundary_rows_of_all_four_bureaus() {
     let r = bm25("烟花爆竹");
     assert_eq!(r.mode, Mode::Bm25);
     let files = files_of(&r, "boundary", "烟花爆竹");
-    assert_eq!(files, ["000", "001", "002", "003"].map(String::from).into(), "{files:?}");
+    assert_eq!(
+        files,
+        ["000", "001", "002", "003"].map(String::from).into(),
+        "{files:?}"
+    );
 }
 
 #[test]
 fn traditional_characters_find_the_same_top_five() {
-    let ids = |r: qsearch::SearchResponse| r.hits.iter().take(5).map(|h| h.id.clone()).collect::<Vec<_>>();
+    let ids = |r: qsearch::SearchResponse| {
+        r.hits
+            .iter()
+            .take(5)
+            .map(|h| h.id.clone())
+            .collect::<Vec<_>>()
+    };
     assert_eq!(ids(bm25("煙花爆竹")), ids(bm25("烟花爆竹")));
 }
 
@@ -61,9 +77,12 @@ fn colloquial_firecrackers_quality_finds_the_quality_bureau_row() {
     let r = bm25("鞭炮质量谁管");
     let top3 = &r.hits[..3];
     assert!(
-        top3.iter().any(|h| h.matter.contains("烟花爆竹") && h.department_canonical.as_deref() == Some("质监局")),
+        top3.iter().any(|h| h.matter.contains("烟花爆竹")
+            && h.department_canonical.as_deref() == Some("质监局")),
         "{:#?}",
-        top3.iter().map(|h| (&h.matter, &h.department)).collect::<Vec<_>>()
+        top3.iter()
+            .map(|h| (&h.matter, &h.department))
+            .collect::<Vec<_>>()
     );
 }
 
@@ -90,7 +109,15 @@ fn sub_words_of_segmented_text_are_searchable() {
 
 #[test]
 fn syntax_characters_and_punctuation_never_error() {
-    for q in ["AND ( : \" *", "？？！！", "\"\"", "烟花爆竹 AND (质量", "*:*", "-", "“烟花爆竹”"] {
+    for q in [
+        "AND ( : \" *",
+        "？？！！",
+        "\"\"",
+        "烟花爆竹 AND (质量",
+        "*:*",
+        "-",
+        "“烟花爆竹”",
+    ] {
         let r = engine().search(&SearchRequest::new(q).mode(Mode::Bm25));
         assert!(r.is_ok(), "{q:?}: {r:?}");
     }
@@ -100,7 +127,11 @@ fn syntax_characters_and_punctuation_never_error() {
 fn quoted_text_is_a_required_phrase() {
     let r = bm25("\"烟花爆竹道路运输\"");
     assert!(!r.hits.is_empty());
-    assert!(r.hits.iter().all(|h| h.text.contains("烟花爆竹道路运输") || h.matter.contains("烟花爆竹道路运输")));
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.text.contains("烟花爆竹道路运输") || h.matter.contains("烟花爆竹道路运输"))
+    );
 }
 
 #[test]
@@ -110,11 +141,19 @@ fn filters_restrict_results() {
     request.filters.section = Some(SectionKind::Boundary);
     let r = engine().search(&request).unwrap();
     assert!(!r.hits.is_empty());
-    assert!(r.hits.iter().all(|h| h.source.file.starts_with("001") && h.section == "boundary"));
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.source.file.starts_with("001") && h.section == "boundary")
+    );
     request.filters.department = Some("市公安局".into());
     let r = engine().search(&request).unwrap();
     assert!(!r.hits.is_empty());
-    assert!(r.hits.iter().all(|h| h.department_canonical.as_deref() == Some("公安局")));
+    assert!(
+        r.hits
+            .iter()
+            .all(|h| h.department_canonical.as_deref() == Some("公安局"))
+    );
 }
 
 #[test]
@@ -122,30 +161,62 @@ fn hits_cite_their_source_and_highlight_the_query() {
     let r = bm25("计量器具");
     let hit = &r.hits[0];
     assert!(hit.source.line_start >= 1 && hit.source.line_end >= hit.source.line_start);
-    assert!(r.hits.iter().any(|h| h.snippet.contains("<b>")), "no highlighted snippet");
+    assert!(
+        r.hits.iter().any(|h| h.snippet.contains("<b>")),
+        "no highlighted snippet"
+    );
 }
 
 #[test]
 fn semantic_similarity_prefers_the_matching_duty() {
-    let semantic = engine().semantic().expect("the embedding model is provisioned");
-    let q = semantic.embedder.embed_query("谁负责烟花爆竹的质量监督").unwrap();
-    let passages = ["负责烟花爆竹生产企业产品质量监督".to_string(), "负责危险化学品的公共安全管理".to_string()];
+    let semantic = engine()
+        .semantic()
+        .expect("the embedding model is provisioned");
+    let q = semantic
+        .embedder
+        .embed_query("谁负责烟花爆竹的质量监督")
+        .unwrap();
+    let passages = [
+        "负责烟花爆竹生产企业产品质量监督".to_string(),
+        "负责危险化学品的公共安全管理".to_string(),
+    ];
     let v = semantic.embedder.embed_passages(&passages, 2).unwrap();
     let cos = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
-    assert!(cos(&q, &v[0]) > cos(&q, &v[1]), "{} <= {}", cos(&q, &v[0]), cos(&q, &v[1]));
+    assert!(
+        cos(&q, &v[0]) > cos(&q, &v[1]),
+        "{} <= {}",
+        cos(&q, &v[0]),
+        cos(&q, &v[1])
+    );
 }
 
 #[test]
 fn semantic_mode_finds_fireworks_for_a_word_no_record_contains() {
-    assert!(engine().records().iter().all(|r| !r.contextual_text().contains("鞭炮")), "precondition: no record says 鞭炮");
+    assert!(
+        engine()
+            .records()
+            .iter()
+            .all(|r| !r.contextual_text().contains("鞭炮")),
+        "precondition: no record says 鞭炮"
+    );
     let r = search("过年放鞭炮", Mode::Semantic, 10);
     assert_eq!(r.mode, Mode::Semantic);
-    assert!(r.hits.iter().any(|h| h.matter.contains("烟花爆竹") || h.text.contains("烟花爆竹")));
+    assert!(
+        r.hits
+            .iter()
+            .any(|h| h.matter.contains("烟花爆竹") || h.text.contains("烟花爆竹"))
+    );
 }
 
 #[test]
 fn hybrid_ranking_is_deterministic() {
-    let ids = || search("电梯困人归谁管", Mode::Hybrid, 10).hits.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+    let ids = || {
+        search("电梯困人归谁管", Mode::Hybrid, 10)
+            .hits
+            .iter()
+            .map(|h| h.id.clone())
+            .collect::<Vec<_>>()
+    };
     let first = ids();
     assert_eq!(first.len(), 10);
     for _ in 0..3 {
@@ -165,7 +236,14 @@ fn who_answer_for_fireworks_quality_is_the_quality_bureau() {
 
 #[test]
 fn who_answer_follows_the_aspect_asked() {
-    let first = |q: &str| search(q, Mode::Hybrid, 10).answer.expect("answer").departments[0].name.clone();
+    let first = |q: &str| {
+        search(q, Mode::Hybrid, 10)
+            .answer
+            .expect("answer")
+            .departments[0]
+            .name
+            .clone()
+    };
     assert_eq!(first("烟花爆竹运输归谁管"), "公安局");
     assert_eq!(first("危险化学品安全生产谁管"), "安监局");
 }
@@ -178,14 +256,45 @@ fn keyword_queries_carry_no_answer() {
 #[test]
 fn compare_aligns_a_matter_named_differently_across_bureaus() {
     for (matter, expected) in [
-        ("烟花爆竹", vec!["000:烟花爆竹安全监管", "001:烟花爆竹监管", "002:烟花爆竹安全监管", "003:烟花爆竹监管"]),
-        ("危险化学品", vec!["000:危险化学品监管", "001:危险化学品监管", "002:危险化学品安全管理", "003:危险化学品监管"]),
+        (
+            "烟花爆竹",
+            vec![
+                "000:烟花爆竹安全监管",
+                "001:烟花爆竹监管",
+                "002:烟花爆竹安全监管",
+                "003:烟花爆竹监管",
+            ],
+        ),
+        (
+            "危险化学品",
+            vec![
+                "000:危险化学品监管",
+                "001:危险化学品监管",
+                "002:危险化学品安全管理",
+                "003:危险化学品监管",
+            ],
+        ),
     ] {
         let c = qsearch::compare::compare(engine(), matter).unwrap();
-        let columns: Vec<String> = c.bureaus.iter().map(|b| format!("{}:{}", &b.file[..3], b.matter)).collect();
+        let columns: Vec<String> = c
+            .bureaus
+            .iter()
+            .map(|b| format!("{}:{}", &b.file[..3], b.matter))
+            .collect();
         assert_eq!(columns, expected);
-        assert!(c.missing_in.iter().any(|p| p == "衡水市"), "004 has no boundary table: {:?}", c.missing_in);
-        let quality = c.rows.iter().find(|r| r.department == "质监局").expect("质监局 row");
-        assert!(quality.cells.iter().all(Option::is_some), "every bureau assigns 质监局 a part");
+        assert!(
+            c.missing_in.iter().any(|p| p == "衡水市"),
+            "004 has no boundary table: {:?}",
+            c.missing_in
+        );
+        let quality = c
+            .rows
+            .iter()
+            .find(|r| r.department == "质监局")
+            .expect("质监局 row");
+        assert!(
+            quality.cells.iter().all(Option::is_some),
+            "every bureau assigns 质监局 a part"
+        );
     }
 }

@@ -16,7 +16,11 @@ pub fn print_response(response: &SearchResponse, explain: bool) {
         print_answer(answer);
     }
     if response.hits.is_empty() {
-        println!("no results for {:?} ({} mode)", response.query, response.mode.as_str());
+        println!(
+            "no results for {:?} ({} mode)",
+            response.query,
+            response.mode.as_str()
+        );
         return;
     }
     for hit in &response.hits {
@@ -30,7 +34,11 @@ fn print_answer(answer: &Answer) {
         .departments
         .iter()
         .map(|d| {
-            let now = if d.current_name != d.name { format!(" (今 {})", d.current_name) } else { String::new() };
+            let now = if d.current_name != d.name {
+                format!(" (今 {})", d.current_name)
+            } else {
+                String::new()
+            };
             format!("{}{now} — {}", d.name, d.bureaus.join(", "))
         })
         .collect();
@@ -40,14 +48,21 @@ fn print_answer(answer: &Answer) {
         println!("   {} 科室/电话: {}", d.name, d.offices.join("; "));
     }
     if !answer.also_involved.is_empty() {
-        let others: Vec<&str> = answer.also_involved.iter().map(|d| d.name.as_str()).collect();
+        let others: Vec<&str> = answer
+            .also_involved
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
         println!("   也涉及 (also involved): {}", others.join(", "));
     }
     println!();
 }
 
 fn print_hit(hit: &Hit, explain: bool) {
-    let citation = format!("{}:{}-{}", hit.source.file, hit.source.line_start, hit.source.line_end);
+    let citation = format!(
+        "{}:{}-{}",
+        hit.source.file, hit.source.line_start, hit.source.line_end
+    );
     println!(
         "{} {}  {} · {} · {}",
         format!("#{}", hit.rank).if_supports_color(Stream::Stdout, |s| s.bold()),
@@ -93,7 +108,11 @@ fn section_label(section: &str) -> &str {
 /// Turns the snippet's `<b>` markup into terminal emphasis (or 【】 when
 /// not a terminal) and unescapes HTML entities.
 fn highlight(snippet: &str) -> String {
-    let (open, close) = if std::io::stdout().is_terminal() { ("\x1b[1;31m", "\x1b[0m") } else { ("【", "】") };
+    let (open, close) = if std::io::stdout().is_terminal() {
+        ("\x1b[1;31m", "\x1b[0m")
+    } else {
+        ("【", "】")
+    };
     snippet
         .replace("<b>", open)
         .replace("</b>", close)

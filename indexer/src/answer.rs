@@ -70,16 +70,28 @@ pub fn is_who_question(query: &str) -> bool {
 }
 
 /// Builds the answer from ranked hits; `None` when no hit names anyone.
-pub fn answer(query: &str, hits: &[Hit], records: &[&Record], analyzer: &ChineseAnalyzer) -> Option<Answer> {
+pub fn answer(
+    query: &str,
+    hits: &[Hit],
+    records: &[&Record],
+    analyzer: &ChineseAnalyzer,
+) -> Option<Answer> {
     let aspect_terms = aspect_terms(query, records, analyzer);
     let table = DepartmentTable::builtin();
     let mut by_name: HashMap<String, AnswerDepartment> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for (hit, record) in hits.iter().zip(records) {
         for (name, as_written, weight) in responsible(record, table) {
-            let matched: Vec<&str> =
-                aspect_terms.iter().filter(|t| fold(record.text()).contains(t.as_str())).map(String::as_str).collect();
-            let aspect_bonus = if aspect_terms.is_empty() { 1.0 } else { 1.0 + matched.len() as f32 / aspect_terms.len() as f32 };
+            let matched: Vec<&str> = aspect_terms
+                .iter()
+                .filter(|t| fold(record.text()).contains(t.as_str()))
+                .map(String::as_str)
+                .collect();
+            let aspect_bonus = if aspect_terms.is_empty() {
+                1.0
+            } else {
+                1.0 + matched.len() as f32 / aspect_terms.len() as f32
+            };
             let score = weight * aspect_bonus / (hit.rank as f32).sqrt();
             let entry = by_name.entry(name.clone()).or_insert_with(|| {
                 order.push(name.clone());
@@ -109,14 +121,23 @@ pub fn answer(query: &str, hits: &[Hit], records: &[&Record], analyzer: &Chinese
             }
         }
     }
-    let mut ranked: Vec<AnswerDepartment> = order.into_iter().filter_map(|n| by_name.remove(&n)).collect();
+    let mut ranked: Vec<AnswerDepartment> = order
+        .into_iter()
+        .filter_map(|n| by_name.remove(&n))
+        .collect();
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
     let best = ranked.first()?.score;
-    let (departments, also_involved): (Vec<_>, Vec<_>) =
-        ranked.into_iter().enumerate().partition(|(i, d)| *i == 0 || d.score >= CO_ANSWER_RATIO * best);
+    let (departments, also_involved): (Vec<_>, Vec<_>) = ranked
+        .into_iter()
+        .enumerate()
+        .partition(|(i, d)| *i == 0 || d.score >= CO_ANSWER_RATIO * best);
     let departments: Vec<AnswerDepartment> = departments.into_iter().map(|(_, d)| d).collect();
     let topic = topic(hits, records, &departments);
-    Some(Answer { topic, departments, also_involved: also_involved.into_iter().map(|(_, d)| d).collect() })
+    Some(Answer {
+        topic,
+        departments,
+        also_involved: also_involved.into_iter().map(|(_, d)| d).collect(),
+    })
 }
 
 /// Query words that say which aspect of a matter is asked about: what is
@@ -137,18 +158,29 @@ fn aspect_terms(query: &str, records: &[&Record], analyzer: &ChineseAnalyzer) ->
 /// Who a record says is responsible, with the evidence weight.
 fn responsible(record: &Record, table: &DepartmentTable) -> Vec<(String, String, f32)> {
     match &record.fields {
-        Fields::Boundary { department, duty, .. } if department.canonical.is_empty() => {
+        Fields::Boundary {
+            department, duty, ..
+        } if department.canonical.is_empty() => {
             // A joint duty: every department its text names shares it.
             let mentions = table.find_mentions(duty);
             let share = BOUNDARY_WEIGHT / mentions.len().max(1) as f32;
-            mentions.into_iter().map(|(s, e, name)| (name.to_string(), duty[s..e].to_string(), share)).collect()
+            mentions
+                .into_iter()
+                .map(|(s, e, name)| (name.to_string(), duty[s..e].to_string(), share))
+                .collect()
         }
         Fields::Boundary { department, .. } => {
-            vec![(department.canonical.clone(), department.as_written.clone(), BOUNDARY_WEIGHT)]
+            vec![(
+                department.canonical.clone(),
+                department.as_written.clone(),
+                BOUNDARY_WEIGHT,
+            )]
         }
         _ => {
             let issuer = table.resolve(&record.bureau.name, record.bureau.level);
-            let weight = if record.section == SectionKind::Duties || record.section == SectionKind::PublicService {
+            let weight = if record.section == SectionKind::Duties
+                || record.section == SectionKind::PublicService
+            {
                 DUTY_WEIGHT
             } else {
                 OTHER_WEIGHT
@@ -161,7 +193,9 @@ fn responsible(record: &Record, table: &DepartmentTable) -> Vec<(String, String,
 /// The office and phone of duty and service rows (计量科 82188052).
 fn office_of(record: &Record) -> Option<String> {
     match &record.fields {
-        Fields::Service { unit, phone, .. } if !unit.is_empty() => Some(format!("{unit} {phone}").trim().to_string()),
+        Fields::Service { unit, phone, .. } if !unit.is_empty() => {
+            Some(format!("{unit} {phone}").trim().to_string())
+        }
         Fields::Duty { unit, .. } if !unit.is_empty() => Some(unit.clone()),
         _ => None,
     }
@@ -169,8 +203,12 @@ fn office_of(record: &Record) -> Option<String> {
 
 fn topic(hits: &[Hit], records: &[&Record], departments: &[AnswerDepartment]) -> String {
     let best = departments.first();
-    let evidence = best.and_then(|d| d.evidence.first()).and_then(|rank| hits.iter().position(|h| h.rank == *rank));
-    let matter = evidence.map(|i| records[i].matter().to_string()).unwrap_or_default();
+    let evidence = best
+        .and_then(|d| d.evidence.first())
+        .and_then(|rank| hits.iter().position(|h| h.rank == *rank));
+    let matter = evidence
+        .map(|i| records[i].matter().to_string())
+        .unwrap_or_default();
     match best.and_then(|d| d.aspect.clone()) {
         Some(aspect) if !matter.contains(&aspect) => format!("{matter}（{aspect}）"),
         _ => matter,
@@ -183,7 +221,14 @@ mod tests {
 
     #[test]
     fn recognises_who_questions() {
-        for q in ["谁负责烟花爆竹的质量", "电梯困人找谁", "煙花爆竹品質誰監管", "鞭炮质量归哪个部门管", "Who regulates fireworks quality", "Which department manages X"] {
+        for q in [
+            "谁负责烟花爆竹的质量",
+            "电梯困人找谁",
+            "煙花爆竹品質誰監管",
+            "鞭炮质量归哪个部门管",
+            "Who regulates fireworks quality",
+            "Which department manages X",
+        ] {
             assert!(is_who_question(q), "{q}");
         }
         for q in ["烟花爆竹", "计量器具型式批准", "世界计量日有什么活动"] {

@@ -85,48 +85,72 @@ impl XorShift {
 /// districts (区). Names that are also department words (公安县 …) are left
 /// out so they cannot be mistaken for departments.
 const GEOGRAPHY: &[(&str, &[(&str, &[&str])])] = &[
-    ("河北省", &[
-        ("保定市", &["清苑区", "定兴县", "高阳县", "易县"]),
-        ("唐山市", &["路南区", "迁西县", "玉田县", "丰润区"]),
-        ("邯郸市", &["丛台区", "磁县", "涉县", "魏县"]),
-        ("沧州市", &["运河区", "献县", "肃宁县", "吴桥县"]),
-    ]),
-    ("山东省", &[
-        ("济南市", &["历下区", "平阴县", "商河县"]),
-        ("潍坊市", &["奎文区", "临朐县", "昌乐县"]),
-        ("济宁市", &["任城区", "微山县", "鱼台县"]),
-        ("德州市", &["德城区", "宁津县", "庆云县"]),
-    ]),
-    ("湖南省", &[
-        ("长沙市", &["岳麓区", "长沙县", "宁乡县"]),
-        ("岳阳市", &["岳阳楼区", "华容县", "平江县"]),
-        ("衡阳市", &["雁峰区", "衡山县", "祁东县"]),
-        ("邵阳市", &["双清区", "邵东县", "新宁县"]),
-    ]),
-    ("河南省", &[
-        ("洛阳市", &["西工区", "孟津县", "宜阳县"]),
-        ("开封市", &["鼓楼区", "杞县", "通许县"]),
-        ("新乡市", &["红旗区", "原阳县", "延津县"]),
-        ("南阳市", &["卧龙区", "南召县", "方城县"]),
-    ]),
-    ("江苏省", &[
-        ("徐州市", &["云龙区", "丰县", "沛县"]),
-        ("盐城市", &["亭湖区", "滨海县", "阜宁县"]),
-        ("淮安市", &["清江浦区", "涟水县", "盱眙县"]),
-    ]),
-    ("四川省", &[
-        ("绵阳市", &["涪城区", "三台县", "盐亭县"]),
-        ("南充市", &["顺庆区", "南部县", "营山县"]),
-        ("宜宾市", &["翠屏区", "江安县", "长宁县"]),
-    ]),
-    ("安徽省", &[
-        ("安庆市", &["迎江区", "怀宁县", "太湖县"]),
-        ("阜阳市", &["颍州区", "临泉县", "太和县"]),
-    ]),
-    ("湖北省", &[
-        ("襄阳市", &["襄城区", "南漳县", "谷城县"]),
-        ("荆州市", &["沙市区", "监利县", "江陵县"]),
-    ]),
+    (
+        "河北省",
+        &[
+            ("保定市", &["清苑区", "定兴县", "高阳县", "易县"]),
+            ("唐山市", &["路南区", "迁西县", "玉田县", "丰润区"]),
+            ("邯郸市", &["丛台区", "磁县", "涉县", "魏县"]),
+            ("沧州市", &["运河区", "献县", "肃宁县", "吴桥县"]),
+        ],
+    ),
+    (
+        "山东省",
+        &[
+            ("济南市", &["历下区", "平阴县", "商河县"]),
+            ("潍坊市", &["奎文区", "临朐县", "昌乐县"]),
+            ("济宁市", &["任城区", "微山县", "鱼台县"]),
+            ("德州市", &["德城区", "宁津县", "庆云县"]),
+        ],
+    ),
+    (
+        "湖南省",
+        &[
+            ("长沙市", &["岳麓区", "长沙县", "宁乡县"]),
+            ("岳阳市", &["岳阳楼区", "华容县", "平江县"]),
+            ("衡阳市", &["雁峰区", "衡山县", "祁东县"]),
+            ("邵阳市", &["双清区", "邵东县", "新宁县"]),
+        ],
+    ),
+    (
+        "河南省",
+        &[
+            ("洛阳市", &["西工区", "孟津县", "宜阳县"]),
+            ("开封市", &["鼓楼区", "杞县", "通许县"]),
+            ("新乡市", &["红旗区", "原阳县", "延津县"]),
+            ("南阳市", &["卧龙区", "南召县", "方城县"]),
+        ],
+    ),
+    (
+        "江苏省",
+        &[
+            ("徐州市", &["云龙区", "丰县", "沛县"]),
+            ("盐城市", &["亭湖区", "滨海县", "阜宁县"]),
+            ("淮安市", &["清江浦区", "涟水县", "盱眙县"]),
+        ],
+    ),
+    (
+        "四川省",
+        &[
+            ("绵阳市", &["涪城区", "三台县", "盐亭县"]),
+            ("南充市", &["顺庆区", "南部县", "营山县"]),
+            ("宜宾市", &["翠屏区", "江安县", "长宁县"]),
+        ],
+    ),
+    (
+        "安徽省",
+        &[
+            ("安庆市", &["迎江区", "怀宁县", "太湖县"]),
+            ("阜阳市", &["颍州区", "临泉县", "太和县"]),
+        ],
+    ),
+    (
+        "湖北省",
+        &[
+            ("襄阳市", &["襄城区", "南漳县", "谷城县"]),
+            ("荆州市", &["沙市区", "监利县", "江陵县"]),
+        ],
+    ),
 ];
 
 /// Phrase pairs swapped (in both directions) with [`SYNONYM_RATE`]. None of
@@ -211,8 +235,7 @@ pub fn generate(seeds: &Path, copies: usize, out: &Path, seed: u64) -> Result<Re
                 (entry.file.clone(), text.clone(), issuer_of(entry))
             } else {
                 let issuer = new_issuer(entry, &mut rng);
-                let (body, shuffled) =
-                    reissue(text, *encoding, entry, &issuer, *records, &mut rng);
+                let (body, shuffled) = reissue(text, *encoding, entry, &issuer, *records, &mut rng);
                 match shuffled {
                     Some(true) => report.shuffled += 1,
                     Some(false) => report.shuffle_rejected += 1,
@@ -347,7 +370,10 @@ fn rename(text: &str, entry: &CatalogEntry, issuer: &Issuer) -> String {
     let mut out = text.replace(&entry.issuer, &issuer.issuer);
     let mut pairs: Vec<(String, String)> = Vec::new();
     if let Some(county) = &entry.county {
-        let new = issuer.county.clone().unwrap_or_else(|| issuer.place.clone());
+        let new = issuer
+            .county
+            .clone()
+            .unwrap_or_else(|| issuer.place.clone());
         pairs.push((county.clone(), new));
     }
     pairs.push((entry.place.clone(), issuer.place.clone()));
@@ -417,7 +443,8 @@ fn toml_string(s: &str) -> String {
 fn prepare_out_dir(out: &Path) -> Result<()> {
     std::fs::create_dir_all(out).map_err(|e| Error::io(out, e))?;
     let catalog = out.join(CATALOG_FILE);
-    let generated = std::fs::read_to_string(&catalog).is_ok_and(|t| t.starts_with(GENERATED_MARKER));
+    let generated =
+        std::fs::read_to_string(&catalog).is_ok_and(|t| t.starts_with(GENERATED_MARKER));
     let entries: Vec<_> = std::fs::read_dir(out)
         .map_err(|e| Error::io(out, e))?
         .filter_map(|e| e.ok())
@@ -460,7 +487,9 @@ pub fn shuffle_rows(text: &str, encoding: Encoding, rng: &mut XorShift) -> Strin
         let end = (i..lines.len())
             .find(|&j| sections::heading_kind(lines[j]).is_some())
             .unwrap_or(lines.len());
-        let starts: Vec<usize> = (i..end).filter(|&j| starts_row_group(lines[j], encoding)).collect();
+        let starts: Vec<usize> = (i..end)
+            .filter(|&j| starts_row_group(lines[j], encoding))
+            .collect();
         if starts.len() < 3 {
             out.extend_from_slice(&lines[i..end]);
             i = end;
@@ -570,7 +599,8 @@ mod tests {
         let original = crate::Corpus::load(&seeds()).unwrap();
         let scaled = crate::Corpus::load(out.path()).unwrap();
         assert!(scaled.records.len() >= original.records.len() * 3 * 9 / 10);
-        let ids: std::collections::HashSet<&str> = scaled.records.iter().map(|r| r.id.as_str()).collect();
+        let ids: std::collections::HashSet<&str> =
+            scaled.records.iter().map(|r| r.id.as_str()).collect();
         assert_eq!(ids.len(), scaled.records.len(), "record ids are unique");
         // Copy 0 is the seeds, byte for byte.
         for entry in Catalog::load(&seeds()).unwrap().documents {
@@ -589,7 +619,12 @@ mod tests {
         // Regenerating into a generated directory is allowed; into a foreign one not.
         generate(&seeds(), 1, out.path(), 7).unwrap();
         assert_eq!(Catalog::load(out.path()).unwrap().documents.len(), 5);
-        assert!(Catalog::load(out.path()).unwrap().uncatalogued_files().is_empty());
+        assert!(
+            Catalog::load(out.path())
+                .unwrap()
+                .uncatalogued_files()
+                .is_empty()
+        );
         let foreign = tempfile::tempdir().unwrap();
         std::fs::write(foreign.path().join("keep.txt"), "x").unwrap();
         assert!(generate(&seeds(), 1, foreign.path(), 7).is_err());

@@ -55,8 +55,18 @@ pub struct ComparisonCell {
 
 /// Generic words that name the kind of oversight, not the matter itself:
 /// 烟花爆竹安全监管 and 烟花爆竹监管 are the same matter.
-const GENERIC_SUFFIXES: [&str; 10] =
-    ["安全监督管理", "监督管理", "安全监管", "安全管理", "监管工作", "监督检查", "监管", "管理", "工作", "监督"];
+const GENERIC_SUFFIXES: [&str; 10] = [
+    "安全监督管理",
+    "监督管理",
+    "安全监管",
+    "安全管理",
+    "监管工作",
+    "监督检查",
+    "监管",
+    "管理",
+    "工作",
+    "监督",
+];
 
 /// Character-bigram Dice similarity at which two matter cores are one matter.
 const SAME_MATTER: f32 = 0.6;
@@ -84,7 +94,10 @@ fn bigrams(s: &str) -> Vec<(char, char)> {
 /// Lexical similarity of two matter cores: containment counts as equal,
 /// otherwise the Dice coefficient of character bigrams.
 pub fn similarity(a: &str, b: &str) -> f32 {
-    if a == b || (a.chars().count() >= 2 && b.contains(a)) || (b.chars().count() >= 2 && a.contains(b)) {
+    if a == b
+        || (a.chars().count() >= 2 && b.contains(a))
+        || (b.chars().count() >= 2 && a.contains(b))
+    {
         return 1.0;
     }
     let (x, y) = (bigrams(a), bigrams(b));
@@ -98,7 +111,11 @@ pub fn similarity(a: &str, b: &str) -> f32 {
 /// The matters of all boundary tables, grouped across bureaus.
 pub fn list_matters(engine: &Engine) -> Vec<MatterGroup> {
     let mut groups: Vec<(String, MatterGroup)> = Vec::new();
-    for record in engine.records().iter().filter(|r| r.section == SectionKind::Boundary) {
+    for record in engine
+        .records()
+        .iter()
+        .filter(|r| r.section == SectionKind::Boundary)
+    {
         let core = matter_core(record.matter());
         let entry = MatterInBureau {
             bureau: record.bureau.name.clone(),
@@ -106,13 +123,26 @@ pub fn list_matters(engine: &Engine) -> Vec<MatterGroup> {
             file: record.source.file.clone(),
             matter: record.matter().to_string(),
         };
-        match groups.iter_mut().find(|(c, _)| similarity(c, &core) >= SAME_MATTER) {
+        match groups
+            .iter_mut()
+            .find(|(c, _)| similarity(c, &core) >= SAME_MATTER)
+        {
             Some((_, group)) => {
-                if !group.bureaus.iter().any(|b| b.file == entry.file && b.matter == entry.matter) {
+                if !group
+                    .bureaus
+                    .iter()
+                    .any(|b| b.file == entry.file && b.matter == entry.matter)
+                {
                     group.bureaus.push(entry);
                 }
             }
-            None => groups.push((core, MatterGroup { matter: record.matter().to_string(), bureaus: vec![entry] })),
+            None => groups.push((
+                core,
+                MatterGroup {
+                    matter: record.matter().to_string(),
+                    bureaus: vec![entry],
+                },
+            )),
         }
     }
     groups.into_iter().map(|(_, g)| g).collect()
@@ -125,11 +155,24 @@ pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
     let groups = list_matters(engine);
     let best = groups
         .iter()
-        .map(|g| (g, g.bureaus.iter().map(|b| similarity(&matter_core(&b.matter), &wanted)).fold(0.0, f32::max)))
+        .map(|g| {
+            (
+                g,
+                g.bureaus
+                    .iter()
+                    .map(|b| similarity(&matter_core(&b.matter), &wanted))
+                    .fold(0.0, f32::max),
+            )
+        })
         .filter(|(_, s)| *s >= SAME_MATTER)
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.bureaus.len().cmp(&a.0.bureaus.len())));
+        .max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then(b.0.bureaus.len().cmp(&a.0.bureaus.len()))
+        });
     let Some((group, _)) = best else {
-        return Err(Error::Query(format!("no boundary table has a matter like '{matter}'; `qsearch compare` lists them")));
+        return Err(Error::Query(format!(
+            "no boundary table has a matter like '{matter}'; `qsearch compare` lists them"
+        )));
     };
     let mut columns: Vec<MatterInBureau> = Vec::new();
     for b in &group.bureaus {
@@ -140,17 +183,38 @@ pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
     columns.sort_by(|a, b| a.file.cmp(&b.file));
     let table = DepartmentTable::builtin();
     let mut rows: Vec<ComparisonRow> = Vec::new();
-    for record in engine.records().iter().filter(|r| r.section == SectionKind::Boundary) {
-        let Some(col) = columns.iter().position(|c| c.file == record.source.file && group.bureaus.iter().any(|b| b.file == c.file && b.matter == record.matter())) else {
+    for record in engine
+        .records()
+        .iter()
+        .filter(|r| r.section == SectionKind::Boundary)
+    {
+        let Some(col) = columns.iter().position(|c| {
+            c.file == record.source.file
+                && group
+                    .bureaus
+                    .iter()
+                    .any(|b| b.file == c.file && b.matter == record.matter())
+        }) else {
             continue;
         };
-        let Some(dept) = record.department() else { continue };
-        let name = if dept.canonical.is_empty() { JOINT.to_string() } else { dept.canonical.clone() };
+        let Some(dept) = record.department() else {
+            continue;
+        };
+        let name = if dept.canonical.is_empty() {
+            JOINT.to_string()
+        } else {
+            dept.canonical.clone()
+        };
         let row = match rows.iter().position(|r| r.department == name) {
             Some(i) => &mut rows[i],
             None => {
                 let current_name = table.current_name(&name).to_string();
-                rows.push(ComparisonRow { department: name, current_name, cells: vec![None; columns.len()], differs: false });
+                rows.push(ComparisonRow {
+                    department: name,
+                    current_name,
+                    cells: vec![None; columns.len()],
+                    differs: false,
+                });
                 rows.last_mut().expect("just pushed")
             }
         };
@@ -175,7 +239,12 @@ pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
         .map(|b| b.bureau.place)
         .collect();
     missing_in.dedup();
-    Ok(Comparison { query: matter.to_string(), bureaus: columns, missing_in, rows })
+    Ok(Comparison {
+        query: matter.to_string(),
+        bureaus: columns,
+        missing_in,
+        rows,
+    })
 }
 
 /// Row name for a joint duty shared by several departments.
@@ -184,7 +253,11 @@ const CELL_CHARS: usize = 40;
 
 fn shorten(text: &str, chars: usize) -> String {
     let short: String = text.chars().take(chars).collect();
-    if short.len() < text.len() { format!("{short}…") } else { short }
+    if short.len() < text.len() {
+        format!("{short}…")
+    } else {
+        short
+    }
 }
 
 #[cfg(test)]

@@ -80,40 +80,87 @@ static ALIASES: LazyLock<Vec<(Regex, &'static str)>> = LazyLock::new(|| {
     .collect()
 });
 
-static PARENS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[（(].*?[)）]").expect("valid regex"));
-static LEVEL_PREFIX: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^(省|市|县|区)").expect("valid regex"));
+static PARENS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"[（(].*?[)）]").expect("valid regex"));
+static LEVEL_PREFIX: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^(省|市|县|区)").expect("valid regex"));
 
 pub fn canon(name: &str) -> String {
     let mut n = PARENS.replace_all(name, "").trim().to_string();
     if !n.starts_with("市场") {
         n = LEVEL_PREFIX.replace(&n, "").into_owned();
     }
-    ALIASES.iter().find(|(re, _)| re.is_match(&n)).map_or(n, |(_, short)| short.to_string())
+    ALIASES
+        .iter()
+        .find(|(re, _)| re.is_match(&n))
+        .map_or(n, |(_, short)| short.to_string())
 }
 
 /// Scores one query's result at cut-off `k`.
 pub fn score_query(judgment: &Judgment, response: &SearchResponse, k: usize) -> QueryScore {
     let gold = &judgment.relevant;
     let mut used = HashSet::new();
-    let grades: Vec<u8> = response.hits.iter().take(k).map(|h| credited_grade(h, gold, &mut used)).collect();
+    let grades: Vec<u8> = response
+        .hits
+        .iter()
+        .take(k)
+        .map(|h| credited_grade(h, gold, &mut used))
+        .collect();
     let gain = |g: u8| f64::from((1u32 << g) - 1);
-    let dcg: f64 = grades.iter().enumerate().map(|(i, &g)| gain(g) / ((i + 2) as f64).log2()).sum();
+    let dcg: f64 = grades
+        .iter()
+        .enumerate()
+        .map(|(i, &g)| gain(g) / ((i + 2) as f64).log2())
+        .sum();
     let mut ideal: Vec<u8> = gold.iter().map(|g| g.grade).collect();
     ideal.sort_unstable_by(|a, b| b.cmp(a));
-    let idcg: f64 = ideal.iter().take(k).enumerate().map(|(i, &g)| gain(g) / ((i + 2) as f64).log2()).sum();
+    let idcg: f64 = ideal
+        .iter()
+        .take(k)
+        .enumerate()
+        .map(|(i, &g)| gain(g) / ((i + 2) as f64).log2())
+        .sum();
     let n2 = gold.iter().filter(|g| g.grade == 2).count();
     let found2 = grades.iter().filter(|&&g| g == 2).count();
-    let recall = if n2 > 0 { found2 as f64 / n2.min(k) as f64 } else if gold.is_empty() { 1.0 } else { 0.0 };
-    let mrr = grades.iter().position(|&g| g == 2).map_or(0.0, |i| 1.0 / (i + 1) as f64);
-    let dept = judgment.answer_departments.as_ref().filter(|w| !w.is_empty()).map(|wanted| {
-        let top = response.answer.as_ref().and_then(|a| a.departments.first());
-        let names: HashSet<String> = top
-            .map(|d| [&d.name, &d.as_written, &d.current_name].into_iter().map(|n| canon(n)).filter(|n| !n.is_empty()).collect())
-            .unwrap_or_default();
-        let wanted: HashSet<String> = wanted.iter().map(|w| canon(w)).collect();
-        if names.intersection(&wanted).next().is_some() { 1.0 } else { 0.0 }
-    });
-    QueryScore { ndcg: if idcg > 0.0 { dcg / idcg } else { 0.0 }, recall, mrr, dept }
+    let recall = if n2 > 0 {
+        found2 as f64 / n2.min(k) as f64
+    } else if gold.is_empty() {
+        1.0
+    } else {
+        0.0
+    };
+    let mrr = grades
+        .iter()
+        .position(|&g| g == 2)
+        .map_or(0.0, |i| 1.0 / (i + 1) as f64);
+    let dept = judgment
+        .answer_departments
+        .as_ref()
+        .filter(|w| !w.is_empty())
+        .map(|wanted| {
+            let top = response.answer.as_ref().and_then(|a| a.departments.first());
+            let names: HashSet<String> = top
+                .map(|d| {
+                    [&d.name, &d.as_written, &d.current_name]
+                        .into_iter()
+                        .map(|n| canon(n))
+                        .filter(|n| !n.is_empty())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let wanted: HashSet<String> = wanted.iter().map(|w| canon(w)).collect();
+            if names.intersection(&wanted).next().is_some() {
+                1.0
+            } else {
+                0.0
+            }
+        });
+    QueryScore {
+        ndcg: if idcg > 0.0 { dcg / idcg } else { 0.0 },
+        recall,
+        mrr,
+        dept,
+    }
 }
 
 fn credited_grade(hit: &crate::search::Hit, gold: &[GoldSpan], used: &mut HashSet<usize>) -> u8 {
@@ -166,13 +213,29 @@ pub fn summarize(scores: &[(String, QueryScore)]) -> BTreeMap<String, KindSummar
 
 /// The table `qsearch eval` prints (same layout as score.py).
 pub fn format_table(summary: &BTreeMap<String, KindSummary>, k: usize) -> String {
-    let mut out = format!("{:<12}{:>4}{:>12}{:>12}{:>12}{:>12}\n", "kind", "n", format!("ndcg@{k}"), format!("recall@{k}"), format!("mrr@{k}"), "dept@1");
+    let mut out = format!(
+        "{:<12}{:>4}{:>12}{:>12}{:>12}{:>12}\n",
+        "kind",
+        "n",
+        format!("ndcg@{k}"),
+        format!("recall@{k}"),
+        format!("mrr@{k}"),
+        "dept@1"
+    );
     let mut kinds: Vec<&String> = summary.keys().collect();
     kinds.sort_by_key(|k| (k.as_str() == "ALL", k.as_str()));
     for kind in kinds {
         let s = &summary[kind];
         let dept = s.dept.map_or("nan".to_string(), |d| format!("{d:.3}"));
-        out.push_str(&format!("{:<12}{:>4}{:>12.3}{:>12.3}{:>12.3}{:>12}\n", kind, s.n, s.ndcg + 0.0, s.recall + 0.0, s.mrr + 0.0, dept));
+        out.push_str(&format!(
+            "{:<12}{:>4}{:>12.3}{:>12.3}{:>12.3}{:>12}\n",
+            kind,
+            s.n,
+            s.ndcg + 0.0,
+            s.recall + 0.0,
+            s.mrr + 0.0,
+            dept
+        ));
     }
     out
 }

@@ -25,7 +25,11 @@ pub struct ApiError {
 
 impl ApiError {
     pub fn new(status: StatusCode, zh: impl Into<String>, en: impl Into<String>) -> Self {
-        ApiError { status, zh: zh.into(), en: en.into() }
+        ApiError {
+            status,
+            zh: zh.into(),
+            en: en.into(),
+        }
     }
 
     pub fn bad_request(zh: impl Into<String>, en: impl Into<String>) -> Self {
@@ -54,7 +58,9 @@ impl ApiError {
     }
 
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: self.message() }
+        ErrorBody {
+            error: self.message(),
+        }
     }
 }
 
@@ -83,9 +89,10 @@ impl From<qsearch::Error> for ApiError {
     fn from(e: qsearch::Error) -> Self {
         match e {
             qsearch::Error::Query(msg) => ApiError::bad_request("查询无效", msg),
-            qsearch::Error::Model(msg) => {
-                ApiError::unavailable("语义模型暂不可用，请改用关键词检索 (mode=bm25)", format!("embedding model unavailable: {msg}"))
-            }
+            qsearch::Error::Model(msg) => ApiError::unavailable(
+                "语义模型暂不可用，请改用关键词检索 (mode=bm25)",
+                format!("embedding model unavailable: {msg}"),
+            ),
             other => ApiError::internal(other.to_string()),
         }
     }

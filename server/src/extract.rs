@@ -29,8 +29,12 @@ where
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let raw = parts.uri.query().unwrap_or_default();
         check_query_string(raw)?;
-        let Query(value) = Query::<T>::try_from_uri(&parts.uri)
-            .map_err(|e| ApiError::bad_request("查询参数无效", format!("invalid query parameters: {}", e.body_text())))?;
+        let Query(value) = Query::<T>::try_from_uri(&parts.uri).map_err(|e| {
+            ApiError::bad_request(
+                "查询参数无效",
+                format!("invalid query parameters: {}", e.body_text()),
+            )
+        })?;
         Ok(ApiQuery(value))
     }
 }
@@ -62,8 +66,14 @@ where
 pub fn check_query_string(raw: &str) -> Result<(), ApiError> {
     if raw.len() > MAX_QUERY_STRING_BYTES {
         return Err(ApiError::too_long(
-            format!("查询字符串过长：{} 字节（最多 {MAX_QUERY_STRING_BYTES}）", raw.len()),
-            format!("query string too long: {} bytes (at most {MAX_QUERY_STRING_BYTES})", raw.len()),
+            format!(
+                "查询字符串过长：{} 字节（最多 {MAX_QUERY_STRING_BYTES}）",
+                raw.len()
+            ),
+            format!(
+                "query string too long: {} bytes (at most {MAX_QUERY_STRING_BYTES})",
+                raw.len()
+            ),
         ));
     }
     for pair in raw.split('&') {
@@ -71,7 +81,10 @@ pub fn check_query_string(raw: &str) -> Result<(), ApiError> {
             let bytes = percent_decode(part).map_err(|at| {
                 ApiError::bad_request(
                     format!("查询字符串的百分号编码有误（位于 “{}”）", excerpt(part, at)),
-                    format!("malformed percent-encoding in the query string near '{}'", excerpt(part, at)),
+                    format!(
+                        "malformed percent-encoding in the query string near '{}'",
+                        excerpt(part, at)
+                    ),
                 )
             })?;
             if String::from_utf8(bytes).is_err() {
@@ -134,6 +147,11 @@ mod tests {
         assert!(check_query_string("q=%ZZ").is_err());
         assert!(check_query_string("q=abc%").is_err());
         assert!(check_query_string("q=abc%4").is_err());
-        assert_eq!(check_query_string(&"a".repeat(MAX_QUERY_STRING_BYTES + 1)).unwrap_err().status, 414);
+        assert_eq!(
+            check_query_string(&"a".repeat(MAX_QUERY_STRING_BYTES + 1))
+                .unwrap_err()
+                .status,
+            414
+        );
     }
 }

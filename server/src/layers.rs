@@ -16,10 +16,17 @@ pub async fn deadline(State(timeout): State<Duration>, request: Request, next: N
     match tokio::time::timeout(timeout, next.run(request)).await {
         Ok(response) => response,
         Err(_) => {
-            tracing::warn!(path, timeout_ms = timeout.as_millis() as u64, "request timed out");
+            tracing::warn!(
+                path,
+                timeout_ms = timeout.as_millis() as u64,
+                "request timed out"
+            );
             ApiError::unavailable(
                 format!("请求超时（超过 {} 秒），请稍后重试", timeout.as_secs_f32()),
-                format!("request timed out after {:.1} s; try again later", timeout.as_secs_f32()),
+                format!(
+                    "request timed out after {:.1} s; try again later",
+                    timeout.as_secs_f32()
+                ),
             )
             .into_response()
         }
@@ -30,8 +37,14 @@ pub async fn deadline(State(timeout): State<Duration>, request: Request, next: N
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    headers.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
-    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
     headers.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static(
@@ -44,7 +57,10 @@ pub async fn security_headers(request: Request, next: Next) -> Response {
 /// Unknown paths.
 pub async fn not_found(request: Request) -> ApiError {
     let path: String = request.uri().path().chars().take(100).collect();
-    ApiError::not_found(format!("没有这个地址：{path}"), format!("no such endpoint: {path}"))
+    ApiError::not_found(
+        format!("没有这个地址：{path}"),
+        format!("no such endpoint: {path}"),
+    )
 }
 
 /// Known paths with a method other than GET/HEAD.

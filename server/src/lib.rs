@@ -54,7 +54,11 @@ pub struct Config {
 
 impl Config {
     pub fn new(paths: qsearch::paths::Paths) -> Self {
-        Config { bind: DEFAULT_BIND.parse().expect("valid default address"), paths, limits: Limits::default() }
+        Config {
+            bind: DEFAULT_BIND.parse().expect("valid default address"),
+            paths,
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -62,9 +66,12 @@ impl Config {
 /// `qsearch: listening on http://ADDR` on stdout once requests can be
 /// served, and serves until SIGINT or SIGTERM.
 pub async fn serve(config: Config) -> anyhow::Result<()> {
-    let listener =
-        TcpListener::bind(config.bind).await.with_context(|| format!("cannot listen on {}", config.bind))?;
-    let state = AppState::open(config.paths, config.limits).await.context("cannot open the search index")?;
+    let listener = TcpListener::bind(config.bind)
+        .await
+        .with_context(|| format!("cannot listen on {}", config.bind))?;
+    let state = AppState::open(config.paths, config.limits)
+        .await
+        .context("cannot open the search index")?;
     let addr = listener.local_addr()?;
     tracing::info!(%addr, records = state.engine().records().len(), "listening");
     {
@@ -82,7 +89,10 @@ pub async fn serve_on(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router(state)).with_graceful_shutdown(shutdown).await.context("server error")?;
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+        .context("server error")?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -94,8 +104,16 @@ pub fn router(state: AppState) -> Router {
     let trace = TraceLayer::new_for_http()
         .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
         .on_request(())
-        .on_response(DefaultOnResponse::new().level(Level::INFO).latency_unit(LatencyUnit::Micros))
-        .on_failure(DefaultOnFailure::new().level(Level::ERROR).latency_unit(LatencyUnit::Micros));
+        .on_response(
+            DefaultOnResponse::new()
+                .level(Level::INFO)
+                .latency_unit(LatencyUnit::Micros),
+        )
+        .on_failure(
+            DefaultOnFailure::new()
+                .level(Level::ERROR)
+                .latency_unit(LatencyUnit::Micros),
+        );
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD])

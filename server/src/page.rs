@@ -35,11 +35,15 @@ fn serve_asset(name: &str) -> Response {
         Some(file) => {
             let mut response = file.data.into_owned().into_response();
             let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type(name)));
+            headers.insert(
+                header::CONTENT_TYPE,
+                HeaderValue::from_static(content_type(name)),
+            );
             headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
             response
         }
-        None => ApiError::not_found("找不到该页面文件", format!("no such asset: {name}")).into_response(),
+        None => ApiError::not_found("找不到该页面文件", format!("no such asset: {name}"))
+            .into_response(),
     }
 }
 
@@ -54,4 +58,3 @@ fn content_type(name: &str) -> &'static str {
         _ => "application/octet-stream",
     }
 }
-

@@ -27,7 +27,9 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2);
+        let cores = std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2);
         Limits {
             timeout: Duration::from_secs(10),
             concurrency: 256,
@@ -60,13 +62,16 @@ impl AppState {
             semantic: Semaphore::new(limits.semantic_searches.max(1)),
             limits,
         };
-        AppState { inner: Arc::new(inner) }
+        AppState {
+            inner: Arc::new(inner),
+        }
     }
 
     /// Opens (building on first use) the index of `paths` off the async threads.
     pub async fn open(paths: Paths, limits: Limits) -> anyhow::Result<Self> {
         let for_open = paths.clone();
-        let engine = tokio::task::spawn_blocking(move || Engine::open(&for_open, &LogProgress)).await??;
+        let engine =
+            tokio::task::spawn_blocking(move || Engine::open(&for_open, &LogProgress)).await??;
         Ok(AppState::new(Arc::new(engine), paths, limits))
     }
 
@@ -92,7 +97,8 @@ impl AppState {
             .acquire()
             .await
             .map_err(|_| ApiError::unavailable("服务正在关闭", "the server is shutting down"))?;
-        self.blocking(move |engine| engine.search(&request).map_err(ApiError::from)).await
+        self.blocking(move |engine| engine.search(&request).map_err(ApiError::from))
+            .await
     }
 
     /// Runs `work` with the engine on the blocking pool.

@@ -42,11 +42,18 @@ pub fn run(paths: &Paths, args: &BatchArgs) -> anyhow::Result<ExitCode> {
             },
             Err(e) => {
                 failed = true;
-                eprintln!("qsearch: stdin line {}: not a {{\"id\", \"query\"}} object: {e}", n + 1);
+                eprintln!(
+                    "qsearch: stdin line {}: not a {{\"id\", \"query\"}} object: {e}",
+                    n + 1
+                );
                 continue;
             }
         };
         writeln!(out, "{object}")?;
     }
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

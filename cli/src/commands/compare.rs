@@ -26,7 +26,11 @@ pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
             println!("{}", serde_json::to_string(&groups)?);
         } else {
             for g in &groups {
-                let places: Vec<String> = g.bureaus.iter().map(|b| format!("{}:{}", b.place, b.matter)).collect();
+                let places: Vec<String> = g
+                    .bureaus
+                    .iter()
+                    .map(|b| format!("{}:{}", b.place, b.matter))
+                    .collect();
                 println!("{}  —  {}", g.matter, places.join(", "));
             }
         }
@@ -42,18 +46,29 @@ pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn print_table(c: &Comparison) {
-    let header: Vec<String> = c.bureaus.iter().map(|b| format!("{}:{}", b.place, b.matter)).collect();
+    let header: Vec<String> = c
+        .bureaus
+        .iter()
+        .map(|b| format!("{}:{}", b.place, b.matter))
+        .collect();
     println!("{}", header.join(" | "));
     if !c.missing_in.is_empty() {
         println!("无此事项 (no such matter): {}", c.missing_in.join(", "));
     }
     for row in &c.rows {
         let mark = if row.differs { "≠" } else { "=" };
-        let name = if row.current_name != row.department { format!("{} (今 {})", row.department, row.current_name) } else { row.department.clone() };
+        let name = if row.current_name != row.department {
+            format!("{} (今 {})", row.department, row.current_name)
+        } else {
+            row.department.clone()
+        };
         println!("\n{mark} {name}");
         for (bureau, cell) in c.bureaus.iter().zip(&row.cells) {
             match cell {
-                Some(cell) => println!("    {}: {}  [{}:{}-{}]", bureau.place, cell.duty, cell.file, cell.line_start, cell.line_end),
+                Some(cell) => println!(
+                    "    {}: {}  [{}:{}-{}]",
+                    bureau.place, cell.duty, cell.file, cell.line_start, cell.line_end
+                ),
                 None => println!("    {}: —", bureau.place),
             }
         }

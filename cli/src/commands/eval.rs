@@ -28,7 +28,8 @@ const K: usize = 10;
 pub fn run(paths: &Paths, args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let text = std::fs::read_to_string(&args.file)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
-    let judgments = eval::parse_judgments(&text).map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
+    let judgments = eval::parse_judgments(&text)
+        .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
     let engine = super::open_engine(paths, args.options.mode, args.options.model.as_deref())?;
     let mut scores = Vec::new();
     let mut raw = String::new();
@@ -39,7 +40,10 @@ pub fn run(paths: &Paths, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         let score = eval::score_query(j, &response, K);
         if args.per_query {
             let dept = score.dept.map_or("-".into(), |d| format!("{d:.0}"));
-            println!("{:<6} {:<11} ndcg {:.3} recall {:.3} mrr {:.3} dept {dept}  {}", j.id, j.kind, score.ndcg, score.recall, score.mrr, j.query);
+            println!(
+                "{:<6} {:<11} ndcg {:.3} recall {:.3} mrr {:.3} dept {dept}  {}",
+                j.id, j.kind, score.ndcg, score.recall, score.mrr, j.query
+            );
         }
         let mut value = serde_json::to_value(&response)?;
         value["id"] = serde_json::Value::String(j.id.clone());

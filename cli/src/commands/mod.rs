@@ -27,7 +27,10 @@ pub fn load_corpus(paths: &Paths) -> anyhow::Result<Corpus> {
 /// Opens the engine, building the index on first use; the embedding model is
 /// loaded only when the mode needs it.
 pub fn open_engine(paths: &Paths, mode: Mode, model: Option<&str>) -> anyhow::Result<Engine> {
-    let mut options = EngineOptions { semantic: mode != Mode::Bm25, ..EngineOptions::default() };
+    let mut options = EngineOptions {
+        semantic: mode != Mode::Bm25,
+        ..EngineOptions::default()
+    };
     if let Some(model) = model {
         options.model = model.to_string();
     }

@@ -80,7 +80,11 @@ pub fn run(paths: &Paths, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     search_and_print(&engine, &args.options.request(&query), args.options.json)
 }
 
-pub fn search_and_print(engine: &Engine, request: &SearchRequest, json: bool) -> anyhow::Result<ExitCode> {
+pub fn search_and_print(
+    engine: &Engine,
+    request: &SearchRequest,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     let response = engine.search(request)?;
     if json {
         println!("{}", serde_json::to_string(&response)?);

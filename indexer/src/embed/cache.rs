@@ -37,8 +37,14 @@ impl VectorCache {
     pub fn load(dir: &Path, fingerprint: &str, dimensions: usize) -> VectorCache {
         let name = hex::encode(&Sha256::digest(fingerprint.as_bytes())[..8]);
         let path = dir.join(format!("vectors-{name}.bin"));
-        let entries = std::fs::read(&path).map(|bytes| parse(&bytes, dimensions)).unwrap_or_default();
-        VectorCache { path, dimensions, entries }
+        let entries = std::fs::read(&path)
+            .map(|bytes| parse(&bytes, dimensions))
+            .unwrap_or_default();
+        VectorCache {
+            path,
+            dimensions,
+            entries,
+        }
     }
 
     pub fn get(&self, key: &Key) -> Option<&Vec<f32>> {
@@ -73,7 +79,9 @@ impl VectorCache {
         }
         for (key, vector) in &new {
             buf.extend_from_slice(key);
-            vector.iter().for_each(|x| buf.extend_from_slice(&x.to_le_bytes()));
+            vector
+                .iter()
+                .for_each(|x| buf.extend_from_slice(&x.to_le_bytes()));
         }
         file.write_all(&buf).map_err(|e| Error::io(&self.path, e))?;
         self.entries.extend(new);
@@ -93,7 +101,10 @@ fn parse(bytes: &[u8], dimensions: usize) -> HashMap<Key, Vec<f32>> {
     body.chunks_exact(entry)
         .map(|chunk| {
             let key: Key = chunk[..32].try_into().expect("32-byte key");
-            let vector = chunk[32..].chunks_exact(4).map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]])).collect();
+            let vector = chunk[32..]
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect();
             (key, vector)
         })
         .collect()

@@ -11,8 +11,13 @@ use serde::Deserialize;
 use crate::error::{Error, Result};
 
 pub const MODEL_CONFIG: &str = "qsearch-model.toml";
-pub const MODEL_FILES: [&str; 5] =
-    ["model.onnx", "tokenizer.json", "config.json", "special_tokens_map.json", "tokenizer_config.json"];
+pub const MODEL_FILES: [&str; 5] = [
+    "model.onnx",
+    "tokenizer.json",
+    "config.json",
+    "special_tokens_map.json",
+    "tokenizer_config.json",
+];
 
 /// The default model: MIT-licensed, cross-lingual (see README for the choice).
 pub const DEFAULT_MODEL: &str = "me5-small";
@@ -55,24 +60,40 @@ pub struct ModelDir {
 impl ModelDir {
     /// Checks the directory is complete and reads its config.
     pub fn open(dir: &Path) -> Result<ModelDir> {
-        let missing: Vec<&str> =
-            MODEL_FILES.iter().chain([&MODEL_CONFIG]).copied().filter(|f| !dir.join(f).is_file()).collect();
+        let missing: Vec<&str> = MODEL_FILES
+            .iter()
+            .chain([&MODEL_CONFIG])
+            .copied()
+            .filter(|f| !dir.join(f).is_file())
+            .collect();
         if !missing.is_empty() {
-            return Err(Error::Model(format!("{} lacks {}", dir.display(), missing.join(", "))));
+            return Err(Error::Model(format!(
+                "{} lacks {}",
+                dir.display(),
+                missing.join(", ")
+            )));
         }
         let path = dir.join(MODEL_CONFIG);
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
         let config: ModelConfig =
             toml::from_str(&text).map_err(|e| Error::Model(format!("{}: {e}", path.display())))?;
-        Ok(ModelDir { dir: dir.to_path_buf(), config })
+        Ok(ModelDir {
+            dir: dir.to_path_buf(),
+            config,
+        })
     }
 
     /// Identifies the model's vectors: name, dimensions, prefixes and the
     /// ONNX file's size, so a different model never reuses cached vectors.
     pub fn fingerprint(&self) -> String {
-        let size = std::fs::metadata(self.dir.join("model.onnx")).map(|m| m.len()).unwrap_or(0);
+        let size = std::fs::metadata(self.dir.join("model.onnx"))
+            .map(|m| m.len())
+            .unwrap_or(0);
         let c = &self.config;
-        format!("{}|{}|{}|{}|{}|{}", c.name, c.dimensions, c.pooling, c.query_prefix, c.passage_prefix, size)
+        format!(
+            "{}|{}|{}|{}|{}|{}",
+            c.name, c.dimensions, c.pooling, c.query_prefix, c.passage_prefix, size
+        )
     }
 
     pub fn read(&self, file: &str) -> Result<Vec<u8>> {

@@ -7,7 +7,9 @@
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
 
-use fastembed::{InitOptionsUserDefined, Pooling, TextEmbedding, TokenizerFiles, UserDefinedEmbeddingModel};
+use fastembed::{
+    InitOptionsUserDefined, Pooling, TextEmbedding, TokenizerFiles, UserDefinedEmbeddingModel,
+};
 
 use super::config::ModelDir;
 use crate::error::{Error, Result};
@@ -23,14 +25,23 @@ pub struct Embedder {
 
 /// ONNX Runtime can be loaded once per process; later calls reuse it.
 fn load_runtime(library: &Path) -> Result<ort::environment::Environment> {
-    static LOADED: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+    static LOADED: OnceLock<std::result::Result<ort::environment::Environment, String>> =
+        OnceLock::new();
     LOADED
         .get_or_init(|| {
             let builder = ort::init_from(library).map_err(|e| e.to_string())?;
-            builder.with_name("qsearch").build().map_err(|e| e.to_string())
+            builder
+                .with_name("qsearch")
+                .build()
+                .map_err(|e| e.to_string())
         })
         .clone()
-        .map_err(|e| Error::Model(format!("cannot load ONNX Runtime from {}: {e}", library.display())))
+        .map_err(|e| {
+            Error::Model(format!(
+                "cannot load ONNX Runtime from {}: {e}",
+                library.display()
+            ))
+        })
 }
 
 impl Embedder {
@@ -48,31 +59,46 @@ impl Embedder {
             "cls" => Pooling::Cls,
             _ => Pooling::Mean,
         };
-        let user_model = UserDefinedEmbeddingModel::new(model.read("model.onnx")?, files).with_pooling(pooling);
+        let user_model =
+            UserDefinedEmbeddingModel::new(model.read("model.onnx")?, files).with_pooling(pooling);
         let options = InitOptionsUserDefined::new()
             .with_environment(environment)
             .with_max_length(model.config.max_length)
             .with_intra_threads(INTRA_THREADS);
         let text_embedding = TextEmbedding::try_new_from_user_defined(user_model, options)
             .map_err(|e| Error::Model(format!("cannot load model {}: {e}", model.dir.display())))?;
-        Ok(Embedder { model: Mutex::new(text_embedding), config: model.config.clone(), fingerprint: model.fingerprint() })
+        Ok(Embedder {
+            model: Mutex::new(text_embedding),
+            config: model.config.clone(),
+            fingerprint: model.fingerprint(),
+        })
     }
 
     /// Embeds passages (the passage prefix is added here).
     pub fn embed_passages(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
-        let prefixed: Vec<String> = texts.iter().map(|t| format!("{}{t}", self.config.passage_prefix)).collect();
+        let prefixed: Vec<String> = texts
+            .iter()
+            .map(|t| format!("{}{t}", self.config.passage_prefix))
+            .collect();
         self.embed(&prefixed, batch)
     }
 
     /// Embeds one query (the query prefix is added here).
     pub fn embed_query(&self, query: &str) -> Result<Vec<f32>> {
         let text = format!("{}{query}", self.config.query_prefix);
-        self.embed(&[text], 1)?.pop().ok_or_else(|| Error::Model("empty embedding".into()))
+        self.embed(&[text], 1)?
+            .pop()
+            .ok_or_else(|| Error::Model("empty embedding".into()))
     }
 
     fn embed(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
-        let mut model = self.model.lock().map_err(|_| Error::Model("embedding model lock poisoned".into()))?;
-        let mut vectors = model.embed(texts, Some(batch)).map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
+        let mut model = self
+            .model
+            .lock()
+            .map_err(|_| Error::Model("embedding model lock poisoned".into()))?;
+        let mut vectors = model
+            .embed(texts, Some(batch))
+            .map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
         if self.config.normalize {
             vectors.iter_mut().for_each(|v| normalize(v));
         }

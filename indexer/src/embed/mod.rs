@@ -34,12 +34,22 @@ pub struct Semantic {
 impl Semantic {
     /// Loads a model (provisioning it on first use) and the vectors of
     /// `records`, embedding the ones the cache lacks.
-    pub fn load(records: &[Record], models: &Path, model: &str, cache_dir: &Path, progress: &dyn Progress) -> Result<Semantic> {
+    pub fn load(
+        records: &[Record],
+        models: &Path,
+        model: &str,
+        cache_dir: &Path,
+        progress: &dyn Progress,
+    ) -> Result<Semantic> {
         let (model_dir, runtime) = provision::ensure_model(models, model, progress)?;
         let embedder = Embedder::load(&model_dir, &runtime)?;
         let (vectors, embedded_now) = vectors_for(records, &embedder, cache_dir, progress)?;
         let index = Box::new(ExactIndex::new(embedder.config.dimensions, &vectors));
-        Ok(Semantic { embedder, index, embedded_now })
+        Ok(Semantic {
+            embedder,
+            index,
+            embedded_now,
+        })
     }
 
     pub fn model_name(&self) -> &str {
@@ -48,11 +58,22 @@ impl Semantic {
 }
 
 /// Vectors of the records in order; missing ones are embedded and cached.
-fn vectors_for(records: &[Record], embedder: &Embedder, cache_dir: &Path, progress: &dyn Progress) -> Result<(Vec<Vec<f32>>, usize)> {
-    let mut cache = cache::VectorCache::load(cache_dir, &embedder.fingerprint, embedder.config.dimensions);
+fn vectors_for(
+    records: &[Record],
+    embedder: &Embedder,
+    cache_dir: &Path,
+    progress: &dyn Progress,
+) -> Result<(Vec<Vec<f32>>, usize)> {
+    let mut cache =
+        cache::VectorCache::load(cache_dir, &embedder.fingerprint, embedder.config.dimensions);
     let texts: Vec<String> = records.iter().map(Record::contextual_text).collect();
-    let keys: Vec<cache::Key> = texts.iter().map(|t| cache::key(&embedder.fingerprint, t)).collect();
-    let mut missing: Vec<usize> = (0..records.len()).filter(|&i| cache.get(&keys[i]).is_none()).collect();
+    let keys: Vec<cache::Key> = texts
+        .iter()
+        .map(|t| cache::key(&embedder.fingerprint, t))
+        .collect();
+    let mut missing: Vec<usize> = (0..records.len())
+        .filter(|&i| cache.get(&keys[i]).is_none())
+        .collect();
     missing.dedup_by_key(|i| keys[*i]);
     if !missing.is_empty() {
         progress.begin("embedding", missing.len() as u64);
@@ -66,7 +87,12 @@ fn vectors_for(records: &[Record], embedder: &Embedder, cache_dir: &Path, progre
     }
     let vectors = keys
         .iter()
-        .map(|k| cache.get(k).cloned().unwrap_or_else(|| vec![0.0; embedder.config.dimensions]))
+        .map(|k| {
+            cache
+                .get(k)
+                .cloned()
+                .unwrap_or_else(|| vec![0.0; embedder.config.dimensions])
+        })
         .collect();
     Ok((vectors, missing.len()))
 }

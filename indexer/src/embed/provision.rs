@@ -20,7 +20,10 @@ pub fn fetch_script() -> PathBuf {
 /// Where the runtime library is: `ORT_DYLIB_PATH`, the model directory's
 /// `runtime/`, or beside the executable.
 pub fn runtime_library(models: &Path) -> Option<PathBuf> {
-    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH").map(PathBuf::from).filter(|p| p.is_file()) {
+    if let Some(p) = std::env::var_os("ORT_DYLIB_PATH")
+        .map(PathBuf::from)
+        .filter(|p| p.is_file())
+    {
         return Some(p);
     }
     let in_models = models.join("runtime").join(RUNTIME_LIBRARY);
@@ -28,19 +31,30 @@ pub fn runtime_library(models: &Path) -> Option<PathBuf> {
         return Some(in_models);
     }
     let exe_dir = std::env::current_exe().ok()?.parent()?.to_path_buf();
-    [RUNTIME_LIBRARY, "libonnxruntime.so"].iter().map(|n| exe_dir.join(n)).find(|p| p.is_file())
+    [RUNTIME_LIBRARY, "libonnxruntime.so"]
+        .iter()
+        .map(|n| exe_dir.join(n))
+        .find(|p| p.is_file())
 }
 
 /// A model name (`me5-small`) is looked up under the models directory; a
 /// path is used as is.
 pub fn model_path(models: &Path, model: &str) -> PathBuf {
     let as_path = PathBuf::from(model);
-    if model.contains('/') || as_path.is_dir() { as_path } else { models.join(model) }
+    if model.contains('/') || as_path.is_dir() {
+        as_path
+    } else {
+        models.join(model)
+    }
 }
 
 /// Opens a model, running the fetch script first when a known model or the
 /// runtime is missing.
-pub fn ensure_model(models: &Path, model: &str, progress: &dyn Progress) -> Result<(ModelDir, PathBuf)> {
+pub fn ensure_model(
+    models: &Path,
+    model: &str,
+    progress: &dyn Progress,
+) -> Result<(ModelDir, PathBuf)> {
     let dir = model_path(models, model);
     let complete = ModelDir::open(&dir).is_ok() && runtime_library(models).is_some();
     if !complete {

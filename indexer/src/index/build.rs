@@ -18,7 +18,12 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 /// Writes a complete generation into `dir`; the manifest is written last, so
 /// a directory without one is never mistaken for a complete index.
-pub fn write_generation(dir: &Path, records: &[Record], manifest: &Manifest, progress: &dyn Progress) -> Result<()> {
+pub fn write_generation(
+    dir: &Path,
+    records: &[Record],
+    manifest: &Manifest,
+    progress: &dyn Progress,
+) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let (schema, fields) = IndexFields::schema();
     let index = Index::create_in_dir(dir, schema)?;
@@ -33,7 +38,8 @@ pub fn write_generation(dir: &Path, records: &[Record], manifest: &Manifest, pro
     writer.wait_merging_threads()?;
     progress.end();
     write_records(dir, records)?;
-    let manifest_json = serde_json::to_vec_pretty(manifest).map_err(|e| Error::Other(e.to_string()))?;
+    let manifest_json =
+        serde_json::to_vec_pretty(manifest).map_err(|e| Error::Other(e.to_string()))?;
     std::fs::write(dir.join(MANIFEST), manifest_json).map_err(|e| Error::io(dir, e))
 }
 

@@ -30,10 +30,24 @@ pub struct FilterKeys {
 impl FilterKeys {
     pub fn of(record: &Record) -> FilterKeys {
         let b = &record.bureau;
-        let stem = record.source.file.split(['_', '.']).next().unwrap_or_default();
-        let mut bureau = vec![b.name.clone(), b.place.clone(), b.city.clone(), stem.to_string(), record.source.file.clone()];
+        let stem = record
+            .source
+            .file
+            .split(['_', '.'])
+            .next()
+            .unwrap_or_default();
+        let mut bureau = vec![
+            b.name.clone(),
+            b.place.clone(),
+            b.city.clone(),
+            stem.to_string(),
+            record.source.file.clone(),
+        ];
         bureau.extend(b.county.clone());
-        let province = vec![b.province.clone(), b.province.trim_end_matches('省').to_string()];
+        let province = vec![
+            b.province.clone(),
+            b.province.trim_end_matches('省').to_string(),
+        ];
         let department = record
             .department()
             .map(|d| vec![d.as_written.clone(), d.canonical.clone(), d.current.clone()])
@@ -71,7 +85,8 @@ impl Filters {
 
     /// The same decision the index makes, for the vector half.
     pub fn matches(&self, keys: &FilterKeys) -> bool {
-        let has = |wanted: Option<String>, values: &[String]| wanted.is_none_or(|w| values.contains(&w));
+        let has =
+            |wanted: Option<String>, values: &[String]| wanted.is_none_or(|w| values.contains(&w));
         has(self.bureau_key(), &keys.bureau)
             && has(self.province_key(), &keys.province)
             && self.section.is_none_or(|s| s.as_str() == keys.section)
@@ -84,7 +99,11 @@ fn normalize(value: &str) -> String {
 }
 
 fn normalized(values: Vec<String>) -> Vec<String> {
-    let mut out: Vec<String> = values.iter().filter(|v| !v.is_empty()).map(|v| normalize(v)).collect();
+    let mut out: Vec<String> = values
+        .iter()
+        .filter(|v| !v.is_empty())
+        .map(|v| normalize(v))
+        .collect();
     out.sort();
     out.dedup();
     out

@@ -52,7 +52,10 @@ impl OpenIndex {
     pub fn open(generation: Generation) -> Result<OpenIndex> {
         let records = read_records(&generation.dir)?;
         if records.len() != generation.manifest.record_count {
-            return Err(damaged(&generation.dir, "record list does not match the manifest"));
+            return Err(damaged(
+                &generation.dir,
+                "record list does not match the manifest",
+            ));
         }
         let index = Index::open_in_dir(&generation.dir)?;
         let fields = IndexFields::from_schema(&index.schema())?;
@@ -60,9 +63,18 @@ impl OpenIndex {
         tokenizer::register(&index, &analyzer);
         let searcher_check = index.reader()?.searcher().num_docs();
         if searcher_check as usize != records.len() {
-            return Err(damaged(&generation.dir, "index document count does not match the records"));
+            return Err(damaged(
+                &generation.dir,
+                "index document count does not match the records",
+            ));
         }
-        Ok(OpenIndex { index, fields, records, analyzer, generation })
+        Ok(OpenIndex {
+            index,
+            fields,
+            records,
+            analyzer,
+            generation,
+        })
     }
 }
 

@@ -69,7 +69,11 @@ impl IndexStore {
 
     /// The live generation when it matches the seeds, else a fresh build.
     /// Returns whether a build happened.
-    pub fn open_or_build(&self, seeds: &Path, progress: &dyn Progress) -> Result<(Generation, bool)> {
+    pub fn open_or_build(
+        &self,
+        seeds: &Path,
+        progress: &dyn Progress,
+    ) -> Result<(Generation, bool)> {
         let hash = corpus_hash(seeds)?;
         if let Some(current) = self.current()
             && current.manifest.corpus_hash == hash
@@ -87,7 +91,12 @@ impl IndexStore {
         self.build_with_hash(seeds, hash, progress)
     }
 
-    fn build_with_hash(&self, seeds: &Path, hash: String, progress: &dyn Progress) -> Result<Generation> {
+    fn build_with_hash(
+        &self,
+        seeds: &Path,
+        hash: String,
+        progress: &dyn Progress,
+    ) -> Result<Generation> {
         std::fs::create_dir_all(&self.root).map_err(|e| Error::io(&self.root, e))?;
         self.remove_abandoned_builds();
         let corpus = Corpus::load(seeds)?;
@@ -97,8 +106,12 @@ impl IndexStore {
             record_count: corpus.records.len(),
             warnings: corpus.warnings.clone(),
         };
-        let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let tmp = self.root.join(format!("tmp-{}-{nanos}", std::process::id()));
+        let nanos = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        let tmp = self
+            .root
+            .join(format!("tmp-{}-{nanos}", std::process::id()));
         build::write_generation(&tmp, &corpus.records, &manifest, progress)?;
         let name = format!("gen-{}", &hash[..16]);
         let dir = self.root.join(&name);
@@ -141,7 +154,9 @@ impl IndexStore {
     }
 
     fn entries(&self) -> Vec<std::fs::DirEntry> {
-        std::fs::read_dir(&self.root).map(|d| d.filter_map(|e| e.ok()).collect()).unwrap_or_default()
+        std::fs::read_dir(&self.root)
+            .map(|d| d.filter_map(|e| e.ok()).collect())
+            .unwrap_or_default()
     }
 }
 

@@ -17,13 +17,21 @@ pub struct Scored {
 
 /// Runs a query and returns up to `limit` candidates, best first; ties are
 /// broken by record order so results are deterministic.
-pub fn search(searcher: &Searcher, fields: &IndexFields, query: &dyn Query, limit: usize) -> Result<Vec<Scored>> {
+pub fn search(
+    searcher: &Searcher,
+    fields: &IndexFields,
+    query: &dyn Query,
+    limit: usize,
+) -> Result<Vec<Scored>> {
     let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
     let mut out = Vec::with_capacity(top.len());
     for (score, address) in top {
         let doc: TantivyDocument = searcher.doc(address)?;
         if let Some(idx) = doc.get_first(fields.record_idx).and_then(|v| v.as_u64()) {
-            out.push(Scored { record: idx as usize, score });
+            out.push(Scored {
+                record: idx as usize,
+                score,
+            });
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));

@@ -32,8 +32,16 @@ pub fn fuse(bm25: &[(usize, f32)], vector: &[(usize, f32)]) -> Vec<Fused> {
         e.cosine = Some(cosine);
         e.fused_score += 1.0 / (RRF_K + (rank + 1) as f32);
     }
-    let mut fused: Vec<Fused> = by_record.into_iter().map(|(record, explain)| Fused { record, explain }).collect();
-    fused.sort_by(|a, b| b.explain.fused_score.total_cmp(&a.explain.fused_score).then(a.record.cmp(&b.record)));
+    let mut fused: Vec<Fused> = by_record
+        .into_iter()
+        .map(|(record, explain)| Fused { record, explain })
+        .collect();
+    fused.sort_by(|a, b| {
+        b.explain
+            .fused_score
+            .total_cmp(&a.explain.fused_score)
+            .then(a.record.cmp(&b.record))
+    });
     fused
 }
 
@@ -52,6 +60,9 @@ mod tests {
     #[test]
     fn ties_break_by_record_order() {
         let fused = fuse(&[(7, 1.0)], &[(3, 0.5)]);
-        assert_eq!(fused.iter().map(|f| f.record).collect::<Vec<_>>(), vec![3, 7]);
+        assert_eq!(
+            fused.iter().map(|f| f.record).collect::<Vec<_>>(),
+            vec![3, 7]
+        );
     }
 }

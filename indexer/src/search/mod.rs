@@ -56,7 +56,13 @@ pub struct SearchRequest {
 
 impl SearchRequest {
     pub fn new(query: impl Into<String>) -> Self {
-        SearchRequest { query: query.into(), mode: Mode::default(), limit: 10, filters: Filters::default(), explain: false }
+        SearchRequest {
+            query: query.into(),
+            mode: Mode::default(),
+            limit: 10,
+            filters: Filters::default(),
+            explain: false,
+        }
     }
 
     pub fn mode(mut self, mode: Mode) -> Self {
@@ -81,7 +87,13 @@ pub struct EngineOptions {
 
 impl Default for EngineOptions {
     fn default() -> Self {
-        EngineOptions { semantic: true, model: std::env::var("QSEARCH_MODEL").ok().filter(|m| !m.is_empty()).unwrap_or_else(|| DEFAULT_MODEL.to_string()) }
+        EngineOptions {
+            semantic: true,
+            model: std::env::var("QSEARCH_MODEL")
+                .ok()
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+        }
     }
 }
 
@@ -109,7 +121,11 @@ impl Engine {
 
     /// Opens the index, and the embedding model when asked; a model that
     /// cannot be loaded leaves a BM25-only engine with a notice saying why.
-    pub fn open_with(paths: &Paths, options: &EngineOptions, progress: &dyn Progress) -> Result<Engine> {
+    pub fn open_with(
+        paths: &Paths,
+        options: &EngineOptions,
+        progress: &dyn Progress,
+    ) -> Result<Engine> {
         let mut engine = Engine::open_index(paths, progress)?;
         if options.semantic {
             let cache = paths.data.join("embeddings");
@@ -138,9 +154,20 @@ impl Engine {
     }
 
     pub fn from_open(open: OpenIndex, synonyms: Synonyms) -> Result<Engine> {
-        let reader = open.index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        let reader = open
+            .index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
         let keys = open.records.iter().map(FilterKeys::of).collect();
-        Ok(Engine { open, reader, synonyms, keys, semantic: None, notices: Vec::new() })
+        Ok(Engine {
+            open,
+            reader,
+            synonyms,
+            keys,
+            semantic: None,
+            notices: Vec::new(),
+        })
     }
 
     pub fn records(&self) -> &[Record] {
@@ -172,7 +199,10 @@ impl Engine {
                 }
             };
             out[pos].records += 1;
-            *out[pos].by_section.entry(r.section.as_str().to_string()).or_default() += 1;
+            *out[pos]
+                .by_section
+                .entry(r.section.as_str().to_string())
+                .or_default() += 1;
         }
         out
     }
@@ -181,7 +211,13 @@ impl Engine {
     pub fn health(&self) -> Health {
         Health {
             records: self.open.records.len(),
-            index_generation: self.open.generation.dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+            index_generation: self
+                .open
+                .generation
+                .dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             semantic: self.semantic.as_ref().map(|s| s.model_name().to_string()),
             notices: self.notices.clone(),
         }
@@ -199,10 +235,14 @@ impl Engine {
             return Err(Error::Query("empty query".into()));
         }
         if chars > MAX_QUERY_CHARS {
-            return Err(Error::Query(format!("query too long: {chars} characters (at most {MAX_QUERY_CHARS})")));
+            return Err(Error::Query(format!(
+                "query too long: {chars} characters (at most {MAX_QUERY_CHARS})"
+            )));
         }
         if request.limit == 0 || request.limit > MAX_LIMIT {
-            return Err(Error::Query(format!("limit must be between 1 and {MAX_LIMIT}")));
+            return Err(Error::Query(format!(
+                "limit must be between 1 and {MAX_LIMIT}"
+            )));
         }
         Ok(())
     }
@@ -224,21 +264,32 @@ impl Engine {
             (None, Mode::Semantic | Mode::Hybrid) => Mode::Bm25,
             (_, mode) => mode,
         };
-        let candidates = if mode == Mode::Bm25 { request.limit } else { CANDIDATES.max(request.limit) };
+        let candidates = if mode == Mode::Bm25 {
+            request.limit
+        } else {
+            CANDIDATES.max(request.limit)
+        };
         let bm25: Vec<(usize, f32)> = match (&query, mode) {
             (Some(q), Mode::Bm25 | Mode::Hybrid) => {
-                bm25::search(&searcher, &self.open.fields, q.as_ref(), candidates)?.into_iter().map(|s| (s.record, s.score)).collect()
+                bm25::search(&searcher, &self.open.fields, q.as_ref(), candidates)?
+                    .into_iter()
+                    .map(|s| (s.record, s.score))
+                    .collect()
             }
             _ => Vec::new(),
         };
         let vector = match (&self.semantic, mode) {
-            (Some(semantic), Mode::Semantic | Mode::Hybrid) => match semantic.embedder.embed_query(&request.query) {
-                Ok(v) => semantic.index.search(&v, candidates, &|i| self.passes(i, &request.filters)),
-                Err(e) => {
-                    warnings.push(format!("query embedding failed ({e}); BM25 results only"));
-                    Vec::new()
+            (Some(semantic), Mode::Semantic | Mode::Hybrid) => {
+                match semantic.embedder.embed_query(&request.query) {
+                    Ok(v) => semantic
+                        .index
+                        .search(&v, candidates, &|i| self.passes(i, &request.filters)),
+                    Err(e) => {
+                        warnings.push(format!("query embedding failed ({e}); BM25 results only"));
+                        Vec::new()
+                    }
                 }
-            },
+            }
             _ => Vec::new(),
         };
         let fused = hybrid::fuse(&bm25, &vector);
@@ -259,7 +310,13 @@ impl Engine {
                 hit
             })
             .collect();
-        let mut response = SearchResponse { query: request.query.clone(), mode, hits, answer: None, warnings };
+        let mut response = SearchResponse {
+            query: request.query.clone(),
+            mode,
+            hits,
+            answer: None,
+            warnings,
+        };
         if crate::answer::is_who_question(&request.query) {
             self.attach_answer(&mut response);
         }
@@ -276,7 +333,16 @@ impl Engine {
     }
 
     fn attach_answer(&self, response: &mut SearchResponse) {
-        let records: Vec<&Record> = response.hits.iter().filter_map(|h| self.record(&h.id)).collect();
-        response.answer = crate::answer::answer(&response.query, &response.hits, &records, &self.open.analyzer);
+        let records: Vec<&Record> = response
+            .hits
+            .iter()
+            .filter_map(|h| self.record(&h.id))
+            .collect();
+        response.answer = crate::answer::answer(
+            &response.query,
+            &response.hits,
+            &records,
+            &self.open.analyzer,
+        );
     }
 }

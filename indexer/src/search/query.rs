@@ -11,7 +11,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::index::{Filters, IndexFields};
@@ -53,7 +55,12 @@ impl QueryPlan {
             rest.push_str(&query[last..whole.start()]);
             rest.push(' ');
             last = whole.end();
-            let inner = caps.iter().skip(1).flatten().next().map_or("", |m| m.as_str());
+            let inner = caps
+                .iter()
+                .skip(1)
+                .flatten()
+                .next()
+                .map_or("", |m| m.as_str());
             let tokens = phrase_tokens(analyzer, inner);
             if !tokens.is_empty() {
                 plan.phrases.push(tokens);
@@ -70,7 +77,11 @@ impl QueryPlan {
 
     /// Every distinct term of the plan.
     pub fn terms(&self) -> Vec<&str> {
-        let mut terms: Vec<&str> = self.groups.iter().flat_map(|g| g.terms.iter().map(String::as_str)).collect();
+        let mut terms: Vec<&str> = self
+            .groups
+            .iter()
+            .flat_map(|g| g.terms.iter().map(String::as_str))
+            .collect();
         terms.sort_unstable();
         terms.dedup();
         terms
@@ -91,9 +102,17 @@ impl QueryPlan {
     /// Groups the tokens of `text` by the word that covers them; stop words
     /// are dropped and terms already in the plan are not added again.
     fn add_groups(&mut self, analyzer: &ChineseAnalyzer, text: &str, weight: f32) {
-        let mut tokens: Vec<_> = analyzer.tokens(text).into_iter().filter(|t| !is_stopword(&t.text)).collect();
+        let mut tokens: Vec<_> = analyzer
+            .tokens(text)
+            .into_iter()
+            .filter(|t| !is_stopword(&t.text))
+            .collect();
         tokens.sort_by_key(|t| (t.offset_from, std::cmp::Reverse(t.offset_to)));
-        let known: BTreeMap<String, ()> = self.terms().into_iter().map(|t| (t.to_string(), ())).collect();
+        let known: BTreeMap<String, ()> = self
+            .terms()
+            .into_iter()
+            .map(|t| (t.to_string(), ()))
+            .collect();
         let mut groups: Vec<(usize, TermGroup)> = Vec::new();
         for t in tokens {
             if known.contains_key(&t.text) {
@@ -105,7 +124,13 @@ impl QueryPlan {
                         group.terms.push(t.text);
                     }
                 }
-                _ => groups.push((t.offset_to, TermGroup { terms: vec![t.text], weight })),
+                _ => groups.push((
+                    t.offset_to,
+                    TermGroup {
+                        terms: vec![t.text],
+                        weight,
+                    },
+                )),
             }
         }
         self.groups.extend(groups.into_iter().map(|(_, g)| g));
@@ -126,24 +151,41 @@ impl QueryPlan {
                     .map(|term| {
                         let fields: Vec<(Occur, Box<dyn Query>)> = weighted
                             .iter()
-                            .map(|&(field, boost)| (Occur::Should, boosted(term_query(field, term), boost * group.weight)))
+                            .map(|&(field, boost)| {
+                                (
+                                    Occur::Should,
+                                    boosted(term_query(field, term), boost * group.weight),
+                                )
+                            })
                             .collect();
                         Box::new(BooleanQuery::new(fields)) as Box<dyn Query>
                     })
                     .collect();
-                let best_of: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(alternatives, SUBWORD_TIE_BREAKER));
+                let best_of: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(
+                    alternatives,
+                    SUBWORD_TIE_BREAKER,
+                ));
                 (Occur::Should, best_of)
             })
             .collect();
         if !optional.is_empty() {
-            let occur = if self.phrases.is_empty() { Occur::Must } else { Occur::Should };
+            let occur = if self.phrases.is_empty() {
+                Occur::Must
+            } else {
+                Occur::Should
+            };
             clauses.push((occur, Box::new(BooleanQuery::new(optional))));
         }
         for phrase in &self.phrases {
-            let alternatives: Vec<(Occur, Box<dyn Query>)> = [fields.matter, fields.text, fields.department, fields.context]
-                .into_iter()
-                .map(|field| (Occur::Should, phrase_query(field, phrase)))
-                .collect();
+            let alternatives: Vec<(Occur, Box<dyn Query>)> = [
+                fields.matter,
+                fields.text,
+                fields.department,
+                fields.context,
+            ]
+            .into_iter()
+            .map(|field| (Occur::Should, phrase_query(field, phrase)))
+            .collect();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(alternatives))));
         }
         clauses.extend(filter_clauses(fields, filters));
@@ -160,7 +202,12 @@ fn phrase_tokens(analyzer: &ChineseAnalyzer, text: &str) -> Vec<(usize, String)>
     let mut next_free = 0;
     for t in tokens {
         if t.position >= next_free {
-            next_free = t.position + t.text.chars().filter(|c| c.is_alphanumeric()).count().max(1);
+            next_free = t.position
+                + t.text
+                    .chars()
+                    .filter(|c| c.is_alphanumeric())
+                    .count()
+                    .max(1);
             cover.push((t.position, t.text));
         }
     }
@@ -168,7 +215,10 @@ fn phrase_tokens(analyzer: &ChineseAnalyzer, text: &str) -> Vec<(usize, String)>
 }
 
 fn term_query(field: Field, text: &str) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), IndexRecordOption::WithFreqs))
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::WithFreqs,
+    ))
 }
 
 fn boosted(query: Box<dyn Query>, boost: f32) -> Box<dyn Query> {
@@ -180,7 +230,10 @@ fn phrase_query(field: Field, tokens: &[(usize, String)]) -> Box<dyn Query> {
         [(_, single)] => term_query(field, single),
         _ => {
             let first = tokens[0].0;
-            let terms = tokens.iter().map(|(p, t)| (p - first, Term::from_field_text(field, t))).collect();
+            let terms = tokens
+                .iter()
+                .map(|(p, t)| (p - first, Term::from_field_text(field, t)))
+                .collect();
             Box::new(PhraseQuery::new_with_offset(terms))
         }
     }
@@ -188,13 +241,24 @@ fn phrase_query(field: Field, tokens: &[(usize, String)]) -> Box<dyn Query> {
 
 fn filter_clauses(fields: &IndexFields, filters: &Filters) -> Vec<(Occur, Box<dyn Query>)> {
     let raw = |field: Field, value: String| -> (Occur, Box<dyn Query>) {
-        let q = TermQuery::new(Term::from_field_text(field, &value), IndexRecordOption::Basic);
+        let q = TermQuery::new(
+            Term::from_field_text(field, &value),
+            IndexRecordOption::Basic,
+        );
         (Occur::Must, Box::new(q))
     };
     let mut clauses = Vec::new();
     clauses.extend(filters.bureau_key().map(|v| raw(fields.bureau, v)));
     clauses.extend(filters.province_key().map(|v| raw(fields.province, v)));
-    clauses.extend(filters.section.map(|s| raw(fields.section, s.as_str().to_string())));
-    clauses.extend(filters.department_key().map(|v| raw(fields.department_key, v)));
+    clauses.extend(
+        filters
+            .section
+            .map(|s| raw(fields.section, s.as_str().to_string())),
+    );
+    clauses.extend(
+        filters
+            .department_key()
+            .map(|v| raw(fields.department_key, v)),
+    );
     clauses
 }

@@ -20,10 +20,12 @@ pub struct Snippets {
 
 impl Snippets {
     pub fn new(searcher: &Searcher, query: Option<&dyn Query>, fields: &IndexFields) -> Snippets {
-        let generator = query.and_then(|q| SnippetGenerator::create(searcher, q, fields.text).ok()).map(|mut g| {
-            g.set_max_num_chars(SNIPPET_CHARS * BYTES_PER_CJK_CHAR);
-            g
-        });
+        let generator = query
+            .and_then(|q| SnippetGenerator::create(searcher, q, fields.text).ok())
+            .map(|mut g| {
+                g.set_max_num_chars(SNIPPET_CHARS * BYTES_PER_CJK_CHAR);
+                g
+            });
         Snippets { generator }
     }
 
@@ -42,5 +44,8 @@ impl Snippets {
 }
 
 fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }

@@ -43,7 +43,10 @@ pub async fn bureaus(State(state): State<AppState>) -> Result<Json<BureausRespon
         .map(|kind| SectionCount {
             id: kind.as_str().to_string(),
             label: kind.label().to_string(),
-            records: bureaus.iter().filter_map(|b| b.by_section.get(kind.as_str())).sum(),
+            records: bureaus
+                .iter()
+                .filter_map(|b| b.by_section.get(kind.as_str()))
+                .sum(),
         })
         .collect();
     Ok(Json(BureausResponse { bureaus, sections }))

@@ -35,7 +35,9 @@ pub struct CompareParams {
     responses((status = 200, description = "Matters and their bureaus", body = MattersResponse))
 )]
 pub async fn matters(State(state): State<AppState>) -> Result<Json<MattersResponse>, ApiError> {
-    let matters = state.blocking(|engine| Ok(qsearch::compare::list_matters(engine))).await?;
+    let matters = state
+        .blocking(|engine| Ok(qsearch::compare::list_matters(engine)))
+        .await?;
     Ok(Json(MattersResponse { matters }))
 }
 

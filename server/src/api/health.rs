@@ -31,5 +31,9 @@ pub struct HealthResponse {
 )]
 pub async fn health(State(state): State<AppState>) -> Result<Json<HealthResponse>, ApiError> {
     let index = state.blocking(|engine| Ok(engine.health())).await?;
-    Ok(Json(HealthResponse { status: "ok", version: env!("CARGO_PKG_VERSION"), index }))
+    Ok(Json(HealthResponse {
+        status: "ok",
+        version: env!("CARGO_PKG_VERSION"),
+        index,
+    }))
 }

@@ -72,8 +72,14 @@ pub fn limit(value: Option<&str>, default: usize) -> Result<usize, ApiError> {
     match v.parse::<usize>() {
         Ok(n) if (1..=MAX_LIMIT).contains(&n) => Ok(n),
         _ => Err(ApiError::bad_request(
-            format!("limit 必须是 1 到 {MAX_LIMIT} 之间的整数（收到 “{}”）", short(v)),
-            format!("limit must be an integer from 1 to {MAX_LIMIT} (got '{}')", short(v)),
+            format!(
+                "limit 必须是 1 到 {MAX_LIMIT} 之间的整数（收到 “{}”）",
+                short(v)
+            ),
+            format!(
+                "limit must be an integer from 1 to {MAX_LIMIT} (got '{}')",
+                short(v)
+            ),
         )),
     }
 }
@@ -84,7 +90,10 @@ pub fn flag(name: &str, value: Option<&str>) -> Result<bool, ApiError> {
         Some("true" | "1" | "yes" | "on") => Ok(true),
         Some(other) => Err(ApiError::bad_request(
             format!("参数 {name} 应为 true 或 false（收到 “{}”）", short(other)),
-            format!("parameter {name} must be true or false (got '{}')", short(other)),
+            format!(
+                "parameter {name} must be true or false (got '{}')",
+                short(other)
+            ),
         )),
     }
 }

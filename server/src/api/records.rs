@@ -61,14 +61,20 @@ pub async fn record(
         .blocking(move |engine| {
             let record = engine.record(&id).cloned().ok_or_else(|| {
                 let shown: String = id.chars().take(80).collect();
-                ApiError::not_found(format!("找不到记录 “{shown}”"), format!("no record with id '{shown}'"))
+                ApiError::not_found(
+                    format!("找不到记录 “{shown}”"),
+                    format!("no record with id '{shown}'"),
+                )
             })?;
             let lines = source_lines(&seeds, &record);
             Ok(RecordResponse {
                 text: record.text().to_string(),
                 matter: record.matter().to_string(),
                 section_label: record.section.label().to_string(),
-                citation: format!("{}:{}-{}", record.source.file, record.source.line_start, record.source.line_end),
+                citation: format!(
+                    "{}:{}-{}",
+                    record.source.file, record.source.line_start, record.source.line_end
+                ),
                 lines,
                 record,
             })
@@ -89,7 +95,10 @@ fn source_lines(seeds: &Path, record: &Record) -> Vec<SourceLine> {
                 .enumerate()
                 .skip(span.start.saturating_sub(1))
                 .take(span.len())
-                .map(|(i, line)| SourceLine { line: i + 1, text: line.trim_end_matches('\r').to_string() })
+                .map(|(i, line)| SourceLine {
+                    line: i + 1,
+                    text: line.trim_end_matches('\r').to_string(),
+                })
                 .collect()
         }
         Err(e) => {

@@ -42,5 +42,9 @@ pub async fn who(
         return Ok(Json(response));
     }
     let rephrased = state.search(asked).await?;
-    Ok(Json(if rephrased.answer.is_some() { rephrased } else { response }))
+    Ok(Json(if rephrased.answer.is_some() {
+        rephrased
+    } else {
+        response
+    }))
 }
