@@ -92,7 +92,7 @@ pub fn answer(
             } else {
                 1.0 + matched.len() as f32 / aspect_terms.len() as f32
             };
-            let score = weight * aspect_bonus / (hit.rank as f32).sqrt();
+            let score = weight * aspect_bonus / (hit.rank as f32);
             let entry = by_name.entry(name.clone()).or_insert_with(|| {
                 order.push(name.clone());
                 AnswerDepartment {
@@ -143,7 +143,14 @@ pub fn answer(
 /// Query words that say which aspect of a matter is asked about: what is
 /// left after question words and the words of the matched matter names.
 fn aspect_terms(query: &str, records: &[&Record], analyzer: &ChineseAnalyzer) -> Vec<String> {
-    let matters: String = records.iter().take(5).map(|r| fold(r.matter())).collect();
+    // The matter names of the best boundary rows say what the query is about;
+    // duty and prose headings are too broad to subtract.
+    let matters: String = records
+        .iter()
+        .filter(|r| r.section == SectionKind::Boundary)
+        .take(5)
+        .map(|r| fold(r.matter()))
+        .collect();
     let mut terms: Vec<String> = analyzer
         .tokens(query)
         .into_iter()

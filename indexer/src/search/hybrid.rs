@@ -9,6 +9,25 @@ use super::hit::Explain;
 /// The constant from the paper; larger values flatten the rank curve.
 pub const RRF_K: f32 = 60.0;
 
+/// Weight of the prior list relative to a retrieval list: it nudges, the
+/// retrieved evidence still decides.
+pub const PRIOR_WEIGHT: f32 = 1.0;
+
+/// Adds a prior list to a fused ranking: the candidates that satisfy
+/// `preferred`, in their fused order, each earning one more RRF term. Used
+/// for who-questions, which boundary tables exist to answer.
+pub fn with_prior(mut fused: Vec<Fused>, preferred: impl Fn(usize) -> bool) -> Vec<Fused> {
+    let mut rank = 0;
+    for f in fused.iter_mut() {
+        if preferred(f.record) {
+            rank += 1;
+            f.explain.fused_score += PRIOR_WEIGHT / (RRF_K + rank as f32);
+        }
+    }
+    fused.sort_by(|a, b| b.explain.fused_score.total_cmp(&a.explain.fused_score).then(a.record.cmp(&b.record)));
+    fused
+}
+
 /// A fused candidate with how it was ranked in each list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fused {

@@ -292,7 +292,12 @@ impl Engine {
             }
             _ => Vec::new(),
         };
-        let fused = hybrid::fuse(&bm25, &vector);
+        let who = crate::answer::is_who_question(&request.query);
+        let mut fused = hybrid::fuse(&bm25, &vector);
+        if who && mode == Mode::Hybrid {
+            let records = &self.open.records;
+            fused = hybrid::with_prior(fused, |i| records[i].section == crate::record::SectionKind::Boundary);
+        }
         let snippets = Snippets::new(&searcher, query.as_deref(), &self.open.fields);
         let hits = fused
             .into_iter()
@@ -317,7 +322,7 @@ impl Engine {
             answer: None,
             warnings,
         };
-        if crate::answer::is_who_question(&request.query) {
+        if who {
             self.attach_answer(&mut response);
         }
         Ok(response)
