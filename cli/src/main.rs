@@ -56,7 +56,7 @@ enum Command {
     /// Records per bureau and section kind.
     Stats,
     /// Rebuild the index from the seeds (atomic swap; the old one stays usable until done).
-    Index,
+    Index(commands::index::IndexArgs),
     /// Many queries from stdin as JSON lines {"id", "query"}; one result per line.
     Batch(commands::batch::BatchArgs),
     /// Who is responsible: an answer naming the department(s), with evidence.
@@ -74,7 +74,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Records(args)) => commands::records::run(&paths, &args),
         Some(Command::Stats) => commands::stats::run(&paths),
-        Some(Command::Index) => commands::index::run(&paths),
+        Some(Command::Index(args)) => commands::index::run(&paths, &args),
         Some(Command::Batch(args)) => commands::batch::run(&paths, &args),
         Some(Command::Eval(args)) => commands::eval::run(&paths, &args),
         Some(Command::Who(args)) => commands::who::run(&paths, &args),

@@ -81,6 +81,9 @@ fn print_hit(hit: &Hit, explain: bool) {
                 line.push_str(&format!(" → 今 {now}"));
             }
         }
+        if let Some(phone) = &hit.phone {
+            line.push_str(&format!("  电话: {phone}"));
+        }
         println!("{}", line.if_supports_color(Stream::Stdout, |s| s.green()));
     }
     println!("   {}", highlight(&hit.snippet));

@@ -3,12 +3,24 @@
 use std::process::ExitCode;
 use std::time::Instant;
 
+use clap::Args;
 use qsearch::index::IndexStore;
 use qsearch::paths::Paths;
+use qsearch::search::EngineOptions;
 
 use crate::progress::Bars;
 
-pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Keyword index only: skip the embedding vectors.
+    #[arg(long)]
+    no_embed: bool,
+    /// Embedding model (name under the models directory, or a model directory).
+    #[arg(long)]
+    model: Option<String>,
+}
+
+pub fn run(paths: &Paths, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let store = IndexStore::new(paths.index_root());
     let generation = store.build(&paths.seeds, &Bars::default())?;
@@ -22,5 +34,27 @@ pub fn run(paths: &Paths) -> anyhow::Result<ExitCode> {
         started.elapsed(),
         generation.dir.display()
     );
+    if !args.no_embed {
+        let started = Instant::now();
+        let mut options = EngineOptions::default();
+        if let Some(model) = &args.model {
+            options.model = model.clone();
+        }
+        let engine = qsearch::Engine::open_with(paths, &options, &Bars::default())?;
+        match engine.semantic() {
+            Some(s) => eprintln!(
+                "qsearch: vectors for {} records with {} ready in {:.2?} ({} embedded now, the rest from the cache)",
+                engine.records().len(),
+                s.model_name(),
+                started.elapsed(),
+                s.embedded_now
+            ),
+            None => engine
+                .health()
+                .notices
+                .iter()
+                .for_each(|n| eprintln!("qsearch: {n}")),
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }

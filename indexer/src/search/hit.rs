@@ -61,6 +61,9 @@ pub struct Hit {
     pub department: Option<String>,
     pub department_canonical: Option<String>,
     pub department_current: Option<String>,
+    /// Public-service phone number, where the row has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     pub text: String,
     /// HTML-escaped text fragment with `<b>` around matched words.
     pub snippet: String,
@@ -87,6 +90,12 @@ impl Hit {
             department,
             department_canonical: dept.map(|d| d.canonical.clone()),
             department_current: dept.map(|d| d.current.clone()),
+            phone: match &record.fields {
+                crate::record::Fields::Service { phone, .. } if !phone.is_empty() => {
+                    Some(phone.clone())
+                }
+                _ => None,
+            },
             text: record.text().to_string(),
             snippet,
             source: record.source.clone(),

@@ -24,7 +24,12 @@ pub fn with_prior(mut fused: Vec<Fused>, preferred: impl Fn(usize) -> bool) -> V
             f.explain.fused_score += PRIOR_WEIGHT / (RRF_K + rank as f32);
         }
     }
-    fused.sort_by(|a, b| b.explain.fused_score.total_cmp(&a.explain.fused_score).then(a.record.cmp(&b.record)));
+    fused.sort_by(|a, b| {
+        b.explain
+            .fused_score
+            .total_cmp(&a.explain.fused_score)
+            .then(a.record.cmp(&b.record))
+    });
     fused
 }
 

@@ -296,7 +296,9 @@ impl Engine {
         let mut fused = hybrid::fuse(&bm25, &vector);
         if who && mode == Mode::Hybrid {
             let records = &self.open.records;
-            fused = hybrid::with_prior(fused, |i| records[i].section == crate::record::SectionKind::Boundary);
+            fused = hybrid::with_prior(fused, |i| {
+                records[i].section == crate::record::SectionKind::Boundary
+            });
         }
         let snippets = Snippets::new(&searcher, query.as_deref(), &self.open.fields);
         let hits = fused
