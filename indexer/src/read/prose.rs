@@ -13,9 +13,11 @@ use crate::record::LineSpan;
 use crate::text;
 
 /// A block never spans more source lines than this, so citations stay precise.
-const MAX_BLOCK_LINES: usize = 12;
-/// Nor holds more characters than this.
-const MAX_BLOCK_CHARS: usize = 360;
+const MAX_BLOCK_LINES: usize = 16;
+/// Nor holds more characters than this (about what an embedding model reads well).
+const MAX_BLOCK_CHARS: usize = 480;
+/// An inner heading starts a new block once the current one is this long.
+const MIN_BLOCK_LINES: usize = 6;
 /// Headings are short and carry no clause punctuation.
 const MAX_HEADING_CHARS: usize = 60;
 
@@ -70,7 +72,7 @@ pub fn read_blocks(
             line,
             "prose section without numbered subsections; read as one subsection",
         ));
-        return blocks_of_subsection(&[], &paragraphs);
+        return blocks_of_subsection(&[], None, &paragraphs);
     }
     subsections
         .iter()
@@ -78,7 +80,7 @@ pub fn read_blocks(
         .flat_map(|(n, &start)| {
             let end = subsections.get(n + 1).copied().unwrap_or(paragraphs.len());
             let title = strip_marker(&paragraphs[start].cleaned());
-            blocks_of_subsection(&[title], &paragraphs[start + 1..end])
+            blocks_of_subsection(&[title], Some(paragraphs[start].span), &paragraphs[start + 1..end])
         })
         .collect()
 }
@@ -188,84 +190,64 @@ fn opens_subsection(paragraphs: &[Paragraph], at: usize, style: NumberStyle) -> 
     false
 }
 
-/// Splits a subsection's paragraphs at inner (一、) headings and cuts each
-/// group into blocks small enough to cite.
-fn blocks_of_subsection(path: &[String], paragraphs: &[Paragraph]) -> Vec<ProseBlock> {
+/// Cuts a subsection into blocks of consecutive paragraphs, inner headings
+/// included, within the line and size limits. An inner heading (一、) starts
+/// a new block once the current one has [`MIN_BLOCK_LINES`] lines, so a short
+/// group stays with its neighbours and a citation covers a readable passage.
+/// The first block's span includes the subsection heading.
+fn blocks_of_subsection(path: &[String], heading: Option<LineSpan>, paragraphs: &[Paragraph]) -> Vec<ProseBlock> {
     let mut blocks = Vec::new();
-    let mut inner: Option<(String, LineSpan)> = None;
-    let mut pending: Vec<&Paragraph> = Vec::new();
+    let mut current: Vec<&Paragraph> = Vec::new();
+    let mut inner: Option<String> = None;
+    let mut heading = heading;
     for p in paragraphs {
-        if p.is_heading_of(NumberStyle::Dun) {
-            push_group(&mut blocks, path, inner.take(), &pending);
-            pending.clear();
-            inner = Some((strip_marker(&p.cleaned()), p.span));
-        } else {
-            pending.push(p);
+        let is_inner_heading = p.is_heading_of(NumberStyle::Dun);
+        if !current.is_empty() && (exceeds_limits(&current, p) || (is_inner_heading && lines_of(&current) >= MIN_BLOCK_LINES)) {
+            blocks.extend(make_block(path, &inner, &current, heading.take()));
+            current.clear();
         }
+        if is_inner_heading {
+            inner = Some(strip_marker(&p.cleaned()));
+        }
+        current.push(p);
     }
-    push_group(&mut blocks, path, inner, &pending);
+    blocks.extend(make_block(path, &inner, &current, heading));
     blocks
 }
 
-fn push_group(
-    blocks: &mut Vec<ProseBlock>,
-    path: &[String],
-    inner: Option<(String, LineSpan)>,
-    group: &[&Paragraph],
-) {
-    if group.is_empty() {
-        return;
-    }
-    let mut heading_path = path.to_vec();
-    let mut heading_span = None;
-    if let Some((title, span)) = inner {
-        heading_path.push(title);
-        heading_span = Some(span);
-    }
-    for chunk in chunk_paragraphs(group) {
-        let mut span = chunk
-            .iter()
-            .map(|p| p.span)
-            .reduce(LineSpan::union)
-            .expect("chunks are non-empty");
-        if let Some(h) = heading_span.take() {
-            span = span.union(h);
-        }
-        let text = chunk
-            .iter()
-            .map(|p| p.cleaned())
-            .collect::<Vec<_>>()
-            .join("\n");
-        blocks.push(ProseBlock {
-            heading_path: heading_path.clone(),
-            text,
-            span,
-        });
+fn lines_of(chunk: &[&Paragraph]) -> usize {
+    match (chunk.first(), chunk.last()) {
+        (Some(first), Some(last)) => last.span.end + 1 - first.span.start,
+        _ => 0,
     }
 }
 
-/// Greedy chunks of consecutive paragraphs within the line and size limits;
-/// a single oversized paragraph stays whole.
-fn chunk_paragraphs<'p, 'a>(group: &[&'p Paragraph<'a>]) -> Vec<Vec<&'p Paragraph<'a>>> {
-    let mut chunks: Vec<Vec<&Paragraph>> = Vec::new();
-    let mut current: Vec<&Paragraph> = Vec::new();
-    let mut chars = 0;
-    for &p in group {
-        let p_chars: usize = p.lines.iter().map(|l| l.trim().chars().count()).sum();
-        let start = current.first().map_or(p.span.start, |c| c.span.start);
-        let too_long =
-            p.span.end + 1 - start > MAX_BLOCK_LINES || chars + p_chars > MAX_BLOCK_CHARS;
-        if !current.is_empty() && too_long {
-            chunks.push(std::mem::take(&mut current));
-            chars = 0;
-        }
-        chars += p_chars;
-        current.push(p);
+fn chars_of(p: &Paragraph) -> usize {
+    p.lines.iter().map(|l| l.trim().chars().count()).sum()
+}
+
+/// Whether adding `next` would make the block too long to cite precisely.
+fn exceeds_limits(chunk: &[&Paragraph], next: &Paragraph) -> bool {
+    let start = chunk.first().map_or(next.span.start, |c| c.span.start);
+    let chars: usize = chunk.iter().map(|p| chars_of(p)).sum();
+    next.span.end + 1 - start > MAX_BLOCK_LINES || chars + chars_of(next) > MAX_BLOCK_CHARS
+}
+
+/// A block of paragraphs under the inner heading in force at its start; a
+/// block holding only a heading says nothing and is skipped.
+fn make_block(path: &[String], inner: &Option<String>, chunk: &[&Paragraph], heading: Option<LineSpan>) -> Option<ProseBlock> {
+    if chunk.iter().all(|p| p.heading.is_some()) {
+        return None;
     }
-    if !current.is_empty() {
-        chunks.push(current);
+    let first_inner = chunk.iter().find(|p| p.is_heading_of(NumberStyle::Dun)).map(|p| strip_marker(&p.cleaned()));
+    let mut heading_path = path.to_vec();
+    heading_path.extend(first_inner.or_else(|| inner.clone()));
+    let mut span = chunk.iter().map(|p| p.span).reduce(LineSpan::union)?;
+    if let Some(h) = heading {
+        span = span.union(h);
     }
-    chunks
+    let text = chunk.iter().map(|p| p.cleaned()).collect::<Vec<_>>().join("\n");
+    Some(ProseBlock { heading_path, text, span })
 }
 
 /// A heading without its numbering: （一）检验机构监管 → 检验机构监管.
