@@ -68,7 +68,7 @@ fn prose_fields(block: &ProseBlock) -> Fields {
 /// for duties (an HTML cell may list several), one otherwise.
 fn row_records(kind: SectionKind, row: &Row, bureau: &Bureau) -> Vec<(Fields, LineSpan)> {
     let clean = |c: Column| text::clean(row.text(c));
-    let own_span = |cols: &[Column]| row.span_of(cols).or_else(|| row.span());
+    let own_span = |cols: &[Column]| cited_span(row, cols);
     match kind {
         SectionKind::Duties => {
             let Some(span) = own_span(&[
@@ -145,6 +145,20 @@ fn row_records(kind: SectionKind, row: &Row, bureau: &Bureau) -> Vec<(Fields, Li
             vec![(fields, span)]
         }
         SectionKind::Supervision | SectionKind::Accountability => Vec::new(),
+    }
+}
+
+/// Rows longer than this are cited by their core cells only.
+const MAX_ROW_LINES: usize = 16;
+
+/// The lines a row's record cites: all of the row's own cells (its basis and
+/// case too, where they are its own and not carried down), unless that makes
+/// the citation too long, then just the core cells.
+fn cited_span(row: &Row, core: &[Column]) -> Option<LineSpan> {
+    let core_span = row.span_of(core);
+    match (row.span(), core_span) {
+        (Some(full), _) if full.len() <= MAX_ROW_LINES => Some(full),
+        (full, core) => core.or(full),
     }
 }
 

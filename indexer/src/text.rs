@@ -169,7 +169,7 @@ mod tests {
     fn removes_justified_spaces_but_keeps_latin_ones() {
         assert_eq!(clean("安 全 技 术 条 件 》"), "安全技术条件》");
         assert_eq!(clean("国务院令第 591 号"), "国务院令第591号");
-        assert_eq!(clean("符合 GB 10631 标准"), "符合GB 10631标准");
+        assert_eq!(clean("符合 GB 10631 标准"), "符合 GB 10631标准");
     }
 
     #[test]
