@@ -13,12 +13,16 @@ pub const RRF_K: f32 = 60.0;
 /// retrieved evidence still decides.
 pub const PRIOR_WEIGHT: f32 = 1.0;
 
+/// Only candidates this high in the fused ranking are nudged: the prior
+/// reorders what retrieval found, it does not pull in far-off rows.
+pub const PRIOR_WINDOW: usize = 20;
+
 /// Adds a prior list to a fused ranking: the candidates that satisfy
 /// `preferred`, in their fused order, each earning one more RRF term. Used
 /// for who-questions, which boundary tables exist to answer.
 pub fn with_prior(mut fused: Vec<Fused>, preferred: impl Fn(usize) -> bool) -> Vec<Fused> {
     let mut rank = 0;
-    for f in fused.iter_mut() {
+    for f in fused.iter_mut().take(PRIOR_WINDOW) {
         if preferred(f.record) {
             rank += 1;
             f.explain.fused_score += PRIOR_WEIGHT / (RRF_K + rank as f32);

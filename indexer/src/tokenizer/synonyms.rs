@@ -34,6 +34,10 @@ struct File {
     /// Document term → the colloquial words that mean it.
     #[serde(default)]
     terms: HashMap<String, Vec<String>>,
+    /// Document term → English words that mean it, so English questions
+    /// reach the Chinese text in keyword mode too.
+    #[serde(default)]
+    english: HashMap<String, Vec<String>>,
 }
 
 /// Colloquial word → document terms. All words folded (simplified, lower
@@ -64,7 +68,7 @@ impl Synonyms {
     pub fn parse(text: &str) -> Result<Self, SynonymsError> {
         let file: File = toml::from_str(text)?;
         let mut map: HashMap<String, Vec<String>> = HashMap::new();
-        let mut terms: Vec<_> = file.terms.into_iter().collect();
+        let mut terms: Vec<_> = file.terms.into_iter().chain(file.english).collect();
         // Deterministic order of the expansions of a word in several groups.
         terms.sort();
         for (term, words) in terms {
