@@ -21,7 +21,7 @@ use crate::tokenizer::{ChineseAnalyzer, fold, is_stopword};
 /// Phrases that make a query a who-question (after traditional → simplified
 /// folding and lower-casing).
 static WHO: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"谁|哪个部门|哪些部门|哪个单位|哪个机构|哪个局|哪家|找哪|去哪|向哪|由哪|归哪|哪里投诉|什么部门|\bwho\b|\bwhom\b|which (department|bureau|agency|authority|office)")
+    Regex::new(r"谁|哪个部门|哪些部门|哪个单位|哪个机构|哪个局|哪家|找哪|去哪|向哪|由哪|归哪|哪里投诉|什么部门|是.{1,12}还是.{1,12}(管|负责|监管|查)|\bwho\b|\bwhom\b|which (department|bureau|agency|authority|office)")
         .expect("valid who regex")
 });
 
@@ -87,7 +87,9 @@ pub fn answer(
                 .filter(|t| fold(record.text()).contains(t.as_str()))
                 .map(String::as_str)
                 .collect();
-            let aspect_bonus = if aspect_terms.is_empty() {
+            // The aspect decides between departments that split one matter
+            // in a boundary table; duty items of the issuer do not compete.
+            let aspect_bonus = if aspect_terms.is_empty() || record.section != SectionKind::Boundary {
                 1.0
             } else {
                 1.0 + matched.len() as f32 / aspect_terms.len() as f32
@@ -143,12 +145,12 @@ pub fn answer(
 /// Query words that say which aspect of a matter is asked about: what is
 /// left after question words and the words of the matched matter names.
 fn aspect_terms(query: &str, records: &[&Record], analyzer: &ChineseAnalyzer) -> Vec<String> {
-    // The matter names of the best boundary rows say what the query is about;
-    // duty and prose headings are too broad to subtract.
+    // The matter of the best boundary row says what the query is about; the
+    // words left are the aspect. Duty and prose headings are too broad.
     let matters: String = records
         .iter()
         .filter(|r| r.section == SectionKind::Boundary)
-        .take(5)
+        .take(1)
         .map(|r| fold(r.matter()))
         .collect();
     let mut terms: Vec<String> = analyzer
