@@ -63,8 +63,12 @@ enum Command {
     Who(commands::who::WhoArgs),
     /// Compare one matter across bureaus (no matter: list the matters).
     Compare(commands::compare::CompareArgs),
+    /// HTTP API and web page (default 127.0.0.1:8080).
+    Serve(commands::serve::ServeArgs),
     /// Retrieval quality (nDCG@10, Recall@10, MRR@10, dept@1) against judged queries.
     Eval(commands::eval::EvalArgs),
+    /// Write a synthetic N× corpus (re-issued seeds) for benchmarks.
+    BenchCorpus(commands::bench_corpus::BenchCorpusArgs),
 }
 
 fn main() -> ExitCode {
@@ -77,8 +81,10 @@ fn main() -> ExitCode {
         Some(Command::Index(args)) => commands::index::run(&paths, &args),
         Some(Command::Batch(args)) => commands::batch::run(&paths, &args),
         Some(Command::Eval(args)) => commands::eval::run(&paths, &args),
+        Some(Command::BenchCorpus(args)) => commands::bench_corpus::run(&paths, &args),
         Some(Command::Who(args)) => commands::who::run(&paths, &args),
         Some(Command::Compare(args)) => commands::compare::run(&paths, &args),
+        Some(Command::Serve(args)) => commands::serve::run(&paths, &args, &cli.search.options),
         None => commands::search::run(&paths, &cli.search),
     };
     match result {

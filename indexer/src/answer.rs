@@ -89,7 +89,8 @@ pub fn answer(
                 .collect();
             // The aspect decides between departments that split one matter
             // in a boundary table; duty items of the issuer do not compete.
-            let aspect_bonus = if aspect_terms.is_empty() || record.section != SectionKind::Boundary {
+            let aspect_bonus = if aspect_terms.is_empty() || record.section != SectionKind::Boundary
+            {
                 1.0
             } else {
                 1.0 + matched.len() as f32 / aspect_terms.len() as f32

@@ -81,10 +81,13 @@ impl XorShift {
     }
 }
 
+/// A city with its counties and districts.
+type City = (&'static str, &'static [&'static str]);
+
 /// Provinces with some of their cities, each with counties (县) and
 /// districts (区). Names that are also department words (公安县 …) are left
 /// out so they cannot be mistaken for departments.
-const GEOGRAPHY: &[(&str, &[(&str, &[&str])])] = &[
+const GEOGRAPHY: &[(&str, &[City])] = &[
     (
         "河北省",
         &[

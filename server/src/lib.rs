@@ -26,6 +26,7 @@ use anyhow::Context;
 use axum::Router;
 use axum::http::{Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
+use qsearch::search::EngineOptions;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
@@ -49,6 +50,8 @@ pub const MAX_BODY_BYTES: usize = 16 * 1024;
 pub struct Config {
     pub bind: SocketAddr,
     pub paths: qsearch::paths::Paths,
+    /// Whether to load the embedding model, and which.
+    pub engine: EngineOptions,
     pub limits: Limits,
 }
 
@@ -57,6 +60,7 @@ impl Config {
         Config {
             bind: DEFAULT_BIND.parse().expect("valid default address"),
             paths,
+            engine: EngineOptions::default(),
             limits: Limits::default(),
         }
     }
@@ -69,7 +73,7 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     let listener = TcpListener::bind(config.bind)
         .await
         .with_context(|| format!("cannot listen on {}", config.bind))?;
-    let state = AppState::open(config.paths, config.limits)
+    let state = AppState::open(config.paths, config.engine, config.limits)
         .await
         .context("cannot open the search index")?;
     let addr = listener.local_addr()?;

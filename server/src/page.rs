@@ -1,13 +1,13 @@
 //! The web page: `index.html`, `app.js` and `style.css`, embedded in the binary.
 
 use axum::Router;
-use axum::extract::Path;
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use rust_embed::RustEmbed;
 
 use crate::error::ApiError;
+use crate::extract::ApiPath;
 use crate::state::AppState;
 
 #[derive(RustEmbed)]
@@ -26,7 +26,7 @@ async fn index() -> Response {
     serve_asset("index.html")
 }
 
-async fn asset(Path(file): Path<String>) -> Response {
+async fn asset(ApiPath(file): ApiPath<String>) -> Response {
     serve_asset(&file)
 }
 

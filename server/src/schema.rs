@@ -61,6 +61,9 @@ pub struct Hit {
     pub department_canonical: Option<String>,
     /// The department holding the duty after the 2018 reform.
     pub department_current: Option<String>,
+    /// Public-service phone number, where the row has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
     pub text: String,
     /// HTML-escaped text fragment with `<b>` around matched words.
     pub snippet: String,
@@ -81,13 +84,19 @@ pub struct AnswerDepartment {
     pub bureaus: Vec<String>,
     /// Ranks of the hits that support it.
     pub evidence: Vec<usize>,
+    /// Query words its duty text matches (质量, 运输 …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect: Option<String>,
+    /// Offices and phone numbers from duty and service rows.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub offices: Vec<String>,
 }
 
 /// The answer to a who-question.
 #[derive(Serialize, ToSchema)]
 pub struct Answer {
+    /// What was asked about: the best evidence's matter plus the aspect.
+    pub topic: String,
     pub departments: Vec<AnswerDepartment>,
     pub also_involved: Vec<AnswerDepartment>,
 }

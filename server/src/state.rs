@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use qsearch::paths::Paths;
 use qsearch::progress::Progress;
+use qsearch::search::EngineOptions;
 use qsearch::{Engine, Mode, SearchRequest, SearchResponse};
 use tokio::sync::Semaphore;
 
@@ -67,11 +68,21 @@ impl AppState {
         }
     }
 
-    /// Opens (building on first use) the index of `paths` off the async threads.
-    pub async fn open(paths: Paths, limits: Limits) -> anyhow::Result<Self> {
+    /// Opens (building on first use) the index of `paths`, and the embedding
+    /// model when `options` ask for it, off the async threads.
+    pub async fn open(
+        paths: Paths,
+        options: EngineOptions,
+        limits: Limits,
+    ) -> anyhow::Result<Self> {
         let for_open = paths.clone();
-        let engine =
-            tokio::task::spawn_blocking(move || Engine::open(&for_open, &LogProgress)).await??;
+        let engine = tokio::task::spawn_blocking(move || {
+            Engine::open_with(&for_open, &options, &LogProgress)
+        })
+        .await??;
+        for notice in &engine.health().notices {
+            tracing::warn!("{notice}");
+        }
         Ok(AppState::new(Arc::new(engine), paths, limits))
     }
 
@@ -89,6 +100,19 @@ impl AppState {
 
     /// Runs a search on the blocking pool, under the permits of its mode.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse, ApiError> {
+        self.run(request, Engine::search).await
+    }
+
+    /// A search whose result always carries a who-answer ([`Engine::who`]).
+    pub async fn who(&self, request: SearchRequest) -> Result<SearchResponse, ApiError> {
+        self.run(request, Engine::who).await
+    }
+
+    async fn run(
+        &self,
+        request: SearchRequest,
+        run: fn(&Engine, &SearchRequest) -> qsearch::Result<SearchResponse>,
+    ) -> Result<SearchResponse, ApiError> {
         let semaphore = match request.mode {
             Mode::Bm25 => &self.inner.keyword,
             Mode::Semantic | Mode::Hybrid => &self.inner.semantic,
@@ -97,7 +121,7 @@ impl AppState {
             .acquire()
             .await
             .map_err(|_| ApiError::unavailable("服务正在关闭", "the server is shutting down"))?;
-        self.blocking(move |engine| engine.search(&request).map_err(ApiError::from))
+        self.blocking(move |engine| run(engine, &request).map_err(ApiError::from))
             .await
     }
 
@@ -118,6 +142,10 @@ pub struct LogProgress;
 impl Progress for LogProgress {
     fn begin(&self, stage: &str, total: u64) {
         tracing::info!(stage, total, "started");
+    }
+
+    fn end(&self) {
+        tracing::info!("done");
     }
 
     fn note(&self, message: &str) {

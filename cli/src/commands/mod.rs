@@ -1,11 +1,13 @@
 //! One module per subcommand.
 
 pub mod batch;
+pub mod bench_corpus;
 pub mod compare;
 pub mod eval;
 pub mod index;
 pub mod records;
 pub mod search;
+pub mod serve;
 pub mod stats;
 pub mod who;
 

@@ -167,8 +167,8 @@ fn remove_dir(dir: &Path) {
 }
 
 /// Hash of everything an index is built from: the catalog, every catalogued
-/// document, the format version and the build of the program itself (a new
-/// parser or tokenizer must not keep serving an index the old one built).
+/// document, the format version and the sources of the program itself (a
+/// new parser or tokenizer must not keep serving an index the old one built).
 pub fn corpus_hash(seeds: &Path) -> Result<String> {
     let catalog = Catalog::load(seeds)?;
     let mut hasher = Sha256::new();
@@ -187,11 +187,9 @@ pub fn corpus_hash(seeds: &Path) -> Result<String> {
     Ok(hex::encode(hasher.finalize()))
 }
 
-/// Size and modification time of the running executable: changes with every
-/// build, costs nothing to read.
-fn build_identity() -> String {
-    std::env::current_exe()
-        .and_then(std::fs::metadata)
-        .map(|m| format!("{}:{:?}", m.len(), m.modified().ok()))
-        .unwrap_or_default()
+/// Fingerprint of the sources that shape an index (parsers, tokenizer,
+/// data tables), computed at build time by `build.rs`: every binary built
+/// from the same sources shares one index.
+fn build_identity() -> &'static str {
+    env!("QSEARCH_SOURCE_HASH")
 }

@@ -80,7 +80,11 @@ pub fn read_blocks(
         .flat_map(|(n, &start)| {
             let end = subsections.get(n + 1).copied().unwrap_or(paragraphs.len());
             let title = strip_marker(&paragraphs[start].cleaned());
-            blocks_of_subsection(&[title], Some(paragraphs[start].span), &paragraphs[start + 1..end])
+            blocks_of_subsection(
+                &[title],
+                Some(paragraphs[start].span),
+                &paragraphs[start + 1..end],
+            )
         })
         .collect()
 }
@@ -195,14 +199,21 @@ fn opens_subsection(paragraphs: &[Paragraph], at: usize, style: NumberStyle) -> 
 /// a new block once the current one has [`MIN_BLOCK_LINES`] lines, so a short
 /// group stays with its neighbours and a citation covers a readable passage.
 /// The first block's span includes the subsection heading.
-fn blocks_of_subsection(path: &[String], heading: Option<LineSpan>, paragraphs: &[Paragraph]) -> Vec<ProseBlock> {
+fn blocks_of_subsection(
+    path: &[String],
+    heading: Option<LineSpan>,
+    paragraphs: &[Paragraph],
+) -> Vec<ProseBlock> {
     let mut blocks = Vec::new();
     let mut current: Vec<&Paragraph> = Vec::new();
     let mut inner: Option<String> = None;
     let mut heading = heading;
     for p in paragraphs {
         let is_inner_heading = p.is_heading_of(NumberStyle::Dun);
-        if !current.is_empty() && (exceeds_limits(&current, p) || (is_inner_heading && lines_of(&current) >= MIN_BLOCK_LINES)) {
+        if !current.is_empty()
+            && (exceeds_limits(&current, p)
+                || (is_inner_heading && lines_of(&current) >= MIN_BLOCK_LINES))
+        {
             blocks.extend(make_block(path, &inner, &current, heading.take()));
             current.clear();
         }
@@ -235,19 +246,35 @@ fn exceeds_limits(chunk: &[&Paragraph], next: &Paragraph) -> bool {
 
 /// A block of paragraphs under the inner heading in force at its start; a
 /// block holding only a heading says nothing and is skipped.
-fn make_block(path: &[String], inner: &Option<String>, chunk: &[&Paragraph], heading: Option<LineSpan>) -> Option<ProseBlock> {
+fn make_block(
+    path: &[String],
+    inner: &Option<String>,
+    chunk: &[&Paragraph],
+    heading: Option<LineSpan>,
+) -> Option<ProseBlock> {
     if chunk.iter().all(|p| p.heading.is_some()) {
         return None;
     }
-    let first_inner = chunk.iter().find(|p| p.is_heading_of(NumberStyle::Dun)).map(|p| strip_marker(&p.cleaned()));
+    let first_inner = chunk
+        .iter()
+        .find(|p| p.is_heading_of(NumberStyle::Dun))
+        .map(|p| strip_marker(&p.cleaned()));
     let mut heading_path = path.to_vec();
     heading_path.extend(first_inner.or_else(|| inner.clone()));
     let mut span = chunk.iter().map(|p| p.span).reduce(LineSpan::union)?;
     if let Some(h) = heading {
         span = span.union(h);
     }
-    let text = chunk.iter().map(|p| p.cleaned()).collect::<Vec<_>>().join("\n");
-    Some(ProseBlock { heading_path, text, span })
+    let text = chunk
+        .iter()
+        .map(|p| p.cleaned())
+        .collect::<Vec<_>>()
+        .join("\n");
+    Some(ProseBlock {
+        heading_path,
+        text,
+        span,
+    })
 }
 
 /// A heading without its numbering: （一）检验机构监管 → 检验机构监管.

@@ -23,7 +23,7 @@ pub struct MattersResponse {
 #[into_params(parameter_in = Query)]
 pub struct CompareParams {
     /// The matter to compare, e.g. 烟花爆竹 (1–256 characters).
-    #[param(example = "烟花爆竹")]
+    #[param(example = "烟花爆竹", min_length = 1, max_length = 256)]
     pub matter: Option<String>,
 }
 

@@ -22,23 +22,25 @@ pub const DEFAULT_LIMIT: usize = 10;
 #[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Question or keywords, e.g. 烟花爆竹 or 谁负责烟花爆竹的质量 (1–256 characters).
-    #[param(example = "烟花爆竹")]
+    #[param(example = "烟花爆竹", min_length = 1, max_length = 256)]
     pub q: Option<String>,
     /// bm25 (keywords), semantic (meaning) or hybrid (both, fused; the default).
-    #[param(example = "hybrid")]
+    #[param(value_type = Option<schema::Mode>, example = "hybrid")]
     pub mode: Option<String>,
     /// Only this bureau: full name, place (常德市) or file prefix (001).
     pub bureau: Option<String>,
     /// Only this province (河北, 湖南省 …).
     pub province: Option<String>,
-    /// Only this section: duties, boundary, public_service, supervision, accountability (or its Chinese name).
+    /// Only this section: duties, boundary, public_service, supervision, accountability (or its Chinese name, e.g. 职责边界).
+    #[param(example = "boundary")]
     pub section: Option<String>,
     /// Only rows assigning this department (质监局, 市公安局 …).
     pub department: Option<String>,
     /// Number of hits, 1–100 (default 10).
-    #[param(example = 10)]
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100, example = 10)]
     pub limit: Option<String>,
     /// true to show how each hit was ranked.
+    #[param(value_type = Option<bool>)]
     pub explain: Option<String>,
 }
 

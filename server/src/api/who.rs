@@ -11,8 +11,9 @@ use crate::schema;
 use crate::state::AppState;
 
 /// The departments responsible for a matter (the `answer`), with the ranked
-/// passages its `evidence` ranks point to. Takes the same parameters as
-/// `/api/search`; `answer` is null when the library finds no who-answer.
+/// passages its `evidence` ranks point to (`qsearch who --json`). Takes the
+/// same parameters as `/api/search`; `answer` is null only when no passage
+/// names a department.
 #[utoipa::path(
     get,
     path = "/api/who",
@@ -29,22 +30,6 @@ pub async fn who(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
 ) -> Result<Json<SearchResponse>, ApiError> {
-    // The library attaches the answer to any search that asks "who"; a bare
-    // matter (烟花爆竹质量) is asked as a who-question when it gets none.
     let request = params.request()?;
-    let response = state.search(request.clone()).await?;
-    if response.answer.is_some() || request.query.contains('谁') {
-        return Ok(Json(response));
-    }
-    let mut asked = request;
-    asked.query = format!("谁负责{}", asked.query.trim());
-    if qsearch::Engine::validate(&asked).is_err() {
-        return Ok(Json(response));
-    }
-    let rephrased = state.search(asked).await?;
-    Ok(Json(if rephrased.answer.is_some() {
-        rephrased
-    } else {
-        response
-    }))
+    Ok(Json(state.who(request).await?))
 }
