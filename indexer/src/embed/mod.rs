@@ -71,10 +71,12 @@ fn vectors_for(
         .iter()
         .map(|t| cache::key(&embedder.fingerprint, t))
         .collect();
+    let mut seen = std::collections::HashSet::new();
     let mut missing: Vec<usize> = (0..records.len())
-        .filter(|&i| cache.get(&keys[i]).is_none())
+        .filter(|&i| cache.get(&keys[i]).is_none() && seen.insert(keys[i]))
         .collect();
-    missing.dedup_by_key(|i| keys[*i]);
+    // Batches of similar length waste little work on padding.
+    missing.sort_by_key(|&i| texts[i].chars().count());
     if !missing.is_empty() {
         progress.begin("embedding", missing.len() as u64);
         for chunk in missing.chunks(BATCH * 4) {
