@@ -28,12 +28,7 @@ pub fn with_prior(mut fused: Vec<Fused>, preferred: impl Fn(usize) -> bool) -> V
             f.explain.fused_score += PRIOR_WEIGHT / (RRF_K + rank as f32);
         }
     }
-    fused.sort_by(|a, b| {
-        b.explain
-            .fused_score
-            .total_cmp(&a.explain.fused_score)
-            .then(a.record.cmp(&b.record))
-    });
+    sort_fused(&mut fused);
     fused
 }
 
@@ -64,13 +59,19 @@ pub fn fuse(bm25: &[(usize, f32)], vector: &[(usize, f32)]) -> Vec<Fused> {
         .into_iter()
         .map(|(record, explain)| Fused { record, explain })
         .collect();
+    sort_fused(&mut fused);
+    fused
+}
+
+/// Best fused score first; ties broken by record order so results are
+/// deterministic.
+fn sort_fused(fused: &mut [Fused]) {
     fused.sort_by(|a, b| {
         b.explain
             .fused_score
             .total_cmp(&a.explain.fused_score)
             .then(a.record.cmp(&b.record))
     });
-    fused
 }
 
 #[cfg(test)]
