@@ -58,6 +58,16 @@ impl OpenIndex {
             ));
         }
         let index = Index::open_in_dir(&generation.dir)?;
+        // Footer checksums catch bit rot that opening alone does not notice
+        // (one read of the index files; ~1 MB here).
+        let corrupted = index.validate_checksum()?;
+        if !corrupted.is_empty() {
+            let files: Vec<String> = corrupted.iter().map(|p| p.display().to_string()).collect();
+            return Err(damaged(
+                &generation.dir,
+                &format!("checksum mismatch in {}", files.join(", ")),
+            ));
+        }
         let fields = IndexFields::from_schema(&index.schema())?;
         let analyzer = analyzer_for(&records);
         tokenizer::register(&index, &analyzer);
