@@ -57,9 +57,43 @@ fn bench(c: &mut Criterion) {
             })
         });
     }
-    // The whole corpus: UTF-8 check, encoding detection, reading and extraction.
+    // The stages around the readers, over the whole corpus: encoding detection
+    // (done for every document, also when declared) and record extraction.
+    let texts: Vec<(CatalogEntry, String)> = docs
+        .iter()
+        .map(|(e, b)| (e.clone(), String::from_utf8_lossy(b).into_owned()))
+        .collect();
     let bytes: usize = docs.iter().map(|(_, b)| b.len()).sum();
     group.throughput(Throughput::Bytes(bytes as u64));
+    group.bench_function("detect_encoding", |b| {
+        b.iter(|| {
+            texts
+                .iter()
+                .map(|(_, t)| {
+                    read::encoding::detect(&read::numbered_lines(black_box(t))).letter() as u32
+                })
+                .sum::<u32>()
+        })
+    });
+    let read: Vec<(CatalogEntry, read::ReadDocument)> = texts
+        .iter()
+        .map(|(e, t)| {
+            (
+                e.clone(),
+                read::read_document(t, e.encoding.unwrap_or(Encoding::Prose)),
+            )
+        })
+        .collect();
+    group.bench_function("extract_records", |b| {
+        b.iter(|| {
+            read.iter()
+                .map(|(e, doc)| {
+                    qsearch::extract::records(black_box(doc), &e.file, &e.bureau()).len()
+                })
+                .sum::<usize>()
+        })
+    });
+    // The whole corpus: UTF-8 check, encoding detection, reading and extraction.
     group.bench_function("corpus", |b| {
         b.iter(|| {
             let mut corpus = Corpus::default();

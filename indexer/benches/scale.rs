@@ -117,6 +117,12 @@ fn round3(x: f64) -> f64 {
     (x * 1000.0).round() / 1000.0
 }
 
+/// Resets the peak RSS (VmHWM) to the current RSS, so the next reading
+/// covers only what follows (Linux ≥ 4.0; ignored elsewhere).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
 /// Peak resident set size of this process so far, in MB.
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
@@ -194,23 +200,26 @@ fn fill_synthetic_vectors(records: &[Record], model: &ModelDir, cache_dir: &Path
     n
 }
 
+/// Latency percentiles over `reps` passes of the query list (after one
+/// warm-up pass), queries with hits, errors, and the five slowest queries by
+/// their median.
 fn time_queries(
     engine: &Engine,
     queries: &[String],
     mode: Mode,
     reps: usize,
-) -> (Value, usize, usize) {
+) -> (Value, usize, usize, Value) {
     let run = |q: &String| engine.search(&SearchRequest::new(q.as_str()).mode(mode).limit(10));
     for q in queries {
         let _ = run(q); // warm-up: page cache, lazy statics
     }
-    let mut samples = Vec::with_capacity(queries.len() * reps);
+    let mut per_query: Vec<Vec<Duration>> = vec![Vec::with_capacity(reps); queries.len()];
     let (mut with_hits, mut errors) = (0, 0);
     for rep in 0..reps {
-        for q in queries {
+        for (i, q) in queries.iter().enumerate() {
             let started = Instant::now();
             let result = run(q);
-            samples.push(started.elapsed());
+            per_query[i].push(started.elapsed());
             if rep == 0 {
                 match result {
                     Ok(r) if !r.hits.is_empty() => with_hits += 1,
@@ -220,7 +229,347 @@ fn time_queries(
             }
         }
     }
-    (percentiles(samples), with_hits, errors)
+    let mut medians: Vec<(Duration, &String)> = per_query
+        .iter_mut()
+        .zip(queries)
+        .map(|(samples, q)| {
+            samples.sort();
+            (samples[samples.len() / 2], q)
+        })
+        .collect();
+    medians.sort_by_key(|m| std::cmp::Reverse(m.0));
+    let slowest: Vec<Value> = medians
+        .iter()
+        .take(5)
+        .map(|(d, q)| json!({"query": q, "median_ms": ms(*d)}))
+        .collect();
+    let samples: Vec<Duration> = per_query.into_iter().flatten().collect();
+    (
+        percentiles(samples),
+        with_hits,
+        errors,
+        Value::Array(slowest),
+    )
+}
+
+/// Times k-nearest search over `vectors` for every query: the library's
+/// [`ExactIndex`] (`vector_exact`), an exact scan with eight accumulators
+/// (`vector_exact_unrolled`), and an int8 scan re-ranking its best 4·k by
+/// exact cosine (`vector_int8_rerank`, with its recall@k against exact).
+fn vector_search(vectors: &[Vec<f32>], queries: &[Vec<f32>], k: usize) -> Vec<(String, Value)> {
+    let dims = vectors.first().map_or(0, Vec::len);
+    let library = ExactIndex::new(dims, vectors);
+    let flat: Vec<f32> = vectors.iter().flatten().copied().collect();
+    let quantized = Int8Index::new(vectors);
+    let exact_results: Vec<Vec<usize>> = queries
+        .iter()
+        .map(|q| {
+            library
+                .search(q, k, &|_| true)
+                .into_iter()
+                .map(|(i, _)| i)
+                .collect()
+        })
+        .collect();
+    let time = |f: &dyn Fn(&[f32]) -> Vec<usize>| -> (Value, f64) {
+        for q in queries.iter().take(5) {
+            std::hint::black_box(f(q));
+        }
+        let mut found = 0usize;
+        let samples = queries
+            .iter()
+            .zip(&exact_results)
+            .map(|(q, exact)| {
+                let started = Instant::now();
+                let got = std::hint::black_box(f(q));
+                let took = started.elapsed();
+                found += got.iter().filter(|i| exact.contains(i)).count();
+                took
+            })
+            .collect();
+        let recall = found as f64 / exact_results.iter().map(Vec::len).sum::<usize>().max(1) as f64;
+        (percentiles(samples), round3(recall))
+    };
+    let (exact, _) = time(&|q| {
+        library
+            .search(q, k, &|_| true)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect()
+    });
+    let (unrolled, unrolled_recall) = time(&|q| top_k(&flat, dims, q, k, dot8));
+    let (int8, int8_recall) = time(&|q| quantized.search(&flat, q, k, 4 * k));
+    vec![
+        ("vector_exact".into(), exact),
+        ("vector_exact_unrolled".into(), unrolled),
+        (
+            "vector_exact_unrolled_recall".into(),
+            json!(unrolled_recall),
+        ),
+        ("vector_int8_rerank".into(), int8),
+        ("vector_int8_rerank_recall".into(), json!(int8_recall)),
+        ("vector_bytes_f32".into(), json!(flat.len() * 4)),
+        (
+            "vector_bytes_int8".into(),
+            json!(quantized.codes.len() + 4 * quantized.scales.len()),
+        ),
+    ]
+}
+
+/// A dot product with eight independent accumulators, so the compiler can
+/// vectorise it (a single f32 sum is a serial dependency chain).
+fn dot8(a: &[f32], b: &[f32]) -> f32 {
+    let mut acc = [0f32; 8];
+    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
+    let tail: f32 = a8
+        .remainder()
+        .iter()
+        .zip(b8.remainder())
+        .map(|(x, y)| x * y)
+        .sum();
+    for (x, y) in a8.zip(b8) {
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    acc.iter().sum::<f32>() + tail
+}
+
+/// Indices of the `k` best rows of a row-major matrix by `score`.
+fn top_k(
+    matrix: &[f32],
+    dims: usize,
+    q: &[f32],
+    k: usize,
+    score: fn(&[f32], &[f32]) -> f32,
+) -> Vec<usize> {
+    let mut scored: Vec<(f32, usize)> = matrix
+        .chunks_exact(dims)
+        .enumerate()
+        .map(|(i, v)| (score(q, v), i))
+        .collect();
+    best(&mut scored, k)
+}
+
+fn best(scored: &mut Vec<(f32, usize)>, k: usize) -> Vec<usize> {
+    let k = k.min(scored.len());
+    if k == 0 {
+        return Vec::new();
+    }
+    let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
+    scored.select_nth_unstable_by(k - 1, order);
+    scored.truncate(k);
+    scored.sort_by(order);
+    scored.iter().map(|&(_, i)| i).collect()
+}
+
+/// Scalar-quantised vectors: one i8 per dimension and one f32 scale per
+/// vector (a quarter of the f32 bytes).
+struct Int8Index {
+    dims: usize,
+    codes: Vec<i8>,
+    scales: Vec<f32>,
+}
+
+impl Int8Index {
+    fn new(vectors: &[Vec<f32>]) -> Int8Index {
+        let dims = vectors.first().map_or(0, Vec::len);
+        let mut codes = Vec::with_capacity(dims * vectors.len());
+        let mut scales = Vec::with_capacity(vectors.len());
+        for v in vectors {
+            let (q, scale) = quantize(v);
+            codes.extend(q);
+            scales.push(scale);
+        }
+        Int8Index {
+            dims,
+            codes,
+            scales,
+        }
+    }
+
+    /// Best `k` by exact cosine among the best `candidates` by int8 score.
+    fn search(&self, flat: &[f32], q: &[f32], k: usize, candidates: usize) -> Vec<usize> {
+        let (qq, _) = quantize(q);
+        let mut scored: Vec<(f32, usize)> = self
+            .codes
+            .chunks_exact(self.dims)
+            .zip(&self.scales)
+            .enumerate()
+            .map(|(i, (c, &s))| (dot_i8(&qq, c) as f32 * s, i))
+            .collect();
+        let shortlist = best(&mut scored, candidates);
+        let mut exact: Vec<(f32, usize)> = shortlist
+            .into_iter()
+            .map(|i| (dot8(q, &flat[i * self.dims..(i + 1) * self.dims]), i))
+            .collect();
+        best(&mut exact, k)
+    }
+}
+
+fn quantize(v: &[f32]) -> (Vec<i8>, f32) {
+    let max = v
+        .iter()
+        .fold(0f32, |m, x| m.max(x.abs()))
+        .max(f32::MIN_POSITIVE);
+    let codes = v.iter().map(|x| (x / max * 127.0).round() as i8).collect();
+    (codes, max / 127.0)
+}
+
+fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
+    let mut acc = [0i32; 16];
+    let (a16, b16) = (a.chunks_exact(16), b.chunks_exact(16));
+    let tail: i32 = a16
+        .remainder()
+        .iter()
+        .zip(b16.remainder())
+        .map(|(&x, &y)| i32::from(x) * i32::from(y))
+        .sum();
+    for (x, y) in a16.zip(b16) {
+        for i in 0..16 {
+            acc[i] += i32::from(x[i]) * i32::from(y[i]);
+        }
+    }
+    acc.iter().sum::<i32>() + tail
+}
+
+/// Where a BM25 request spends its time, per stage (p50/p99 over the query
+/// list): query analysis, the tantivy top-10 collection alone, collection plus
+/// reading `record_idx` from the doc store (`bm25::search`), and the whole
+/// `Engine::search` (which adds snippets, hits and who-answers).
+fn bm25_breakdown(engine: &Engine, queries: &[String], reps: usize) -> Value {
+    use qsearch::index::Filters;
+    use qsearch::search::{QueryPlan, bm25};
+    use tantivy::collector::TopDocs;
+    let open = engine.index();
+    let synonyms = qsearch::tokenizer::Synonyms::builtin();
+    let reader = open.index.reader().expect("reader");
+    let searcher = reader.searcher();
+    let mut stages: [Vec<Duration>; 5] = Default::default();
+    let mut same_top10 = 0usize;
+    let mut compared = 0usize;
+    for _ in 0..reps {
+        for q in queries {
+            let t0 = Instant::now();
+            let plan = QueryPlan::parse(q, &open.analyzer, &synonyms);
+            let query =
+                (!plan.is_empty()).then(|| plan.to_query(&open.fields, &Filters::default()));
+            let t1 = Instant::now();
+            if let Some(query) = &query {
+                let top = TopDocs::with_limit(10).order_by_score();
+                std::hint::black_box(searcher.search(query.as_ref(), &top).expect("search"));
+            }
+            let t2 = Instant::now();
+            if let Some(query) = &query {
+                std::hint::black_box(
+                    bm25::search(&searcher, &open.fields, query.as_ref(), 10).expect("search"),
+                );
+            }
+            let t3 = Instant::now();
+            let _ = std::hint::black_box(
+                engine.search(&SearchRequest::new(q.as_str()).mode(Mode::Bm25).limit(10)),
+            );
+            let t4 = Instant::now();
+            // The same optional terms as one flat disjunction of boosted term
+            // queries (what to_query builds inside its single Must clause):
+            // tantivy can prune it with block-max WAND.
+            let flat = flat_query(&plan, &open.fields);
+            let t5 = Instant::now();
+            let flat_top = flat.as_ref().map(|f| {
+                let top = TopDocs::with_limit(10).order_by_score();
+                std::hint::black_box(searcher.search(f.as_ref(), &top).expect("search"))
+            });
+            let t6 = Instant::now();
+            if let (Some(query), Some(flat_top)) = (&query, flat_top) {
+                let top = TopDocs::with_limit(10).order_by_score();
+                let nested = searcher.search(query.as_ref(), &top).expect("search");
+                let ids = |v: &[(f32, tantivy::DocAddress)]| {
+                    v.iter().map(|(_, a)| *a).collect::<Vec<_>>()
+                };
+                compared += 1;
+                same_top10 += usize::from(ids(&nested) == ids(&flat_top));
+            }
+            stages[4].push(t6 - t5);
+            stages[0].push(t1 - t0);
+            stages[1].push(t2 - t1);
+            stages[2].push(t3 - t2);
+            stages[3].push(t4 - t3);
+        }
+    }
+    let [analyse, collect, collect_fetch, whole, flat] = stages;
+    json!({"analyse": percentiles(analyse), "collect_top10": percentiles(collect),
+           "bm25_search_top10": percentiles(collect_fetch), "engine_search": percentiles(whole),
+           "collect_top10_flat_query": percentiles(flat),
+           "flat_query_same_top10_as_nested": round3(same_top10 as f64 / compared.max(1) as f64)})
+}
+
+/// The plan's terms as one Should-only boolean query of boosted term
+/// queries (`None` when the plan has phrases). Not score-equivalent to
+/// `to_query` (which takes the best sub-word of each group and nests the
+/// groups in a Must clause), but tantivy prunes this shape with block-max
+/// WAND, so it bounds what a prunable query shape would cost.
+fn flat_query(
+    plan: &qsearch::search::QueryPlan,
+    fields: &qsearch::index::IndexFields,
+) -> Option<Box<dyn tantivy::query::Query>> {
+    use tantivy::Term;
+    use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    if !plan.phrases.is_empty() || plan.groups.is_empty() {
+        return None;
+    }
+    let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+    for group in &plan.groups {
+        for term in &group.terms {
+            for (field, boost) in fields.weighted_text_fields() {
+                let q = TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                clauses.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(q), boost * group.weight)),
+                ));
+            }
+        }
+    }
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// For each of the slowest queries: its terms and, per term, the share of
+/// records whose text or department field holds it (what makes a query
+/// expensive: terms in most records must all be scored).
+fn slowest_terms(engine: &Engine, slowest: &Value) -> Value {
+    let open = engine.index();
+    let synonyms = qsearch::tokenizer::Synonyms::builtin();
+    let searcher = open.index.reader().expect("reader").searcher();
+    let n = searcher.num_docs().max(1) as f64;
+    let queries = slowest.as_array().map(Vec::as_slice).unwrap_or_default();
+    let out: Vec<Value> = queries
+        .iter()
+        .filter_map(|q| q["query"].as_str())
+        .map(|q| {
+            let plan = qsearch::search::QueryPlan::parse(q, &open.analyzer, &synonyms);
+            let terms: Vec<Value> = plan
+                .terms()
+                .into_iter()
+                .map(|t| {
+                    let df = [open.fields.text, open.fields.department, open.fields.matter]
+                        .into_iter()
+                        .map(|f| {
+                            searcher
+                                .doc_freq(&tantivy::Term::from_field_text(f, t))
+                                .unwrap_or(0)
+                        })
+                        .max()
+                        .unwrap_or(0);
+                    json!([t, round3(df as f64 / n)])
+                })
+                .collect();
+            json!({"query": q, "terms": terms})
+        })
+        .collect();
+    Value::Array(out)
 }
 
 fn main() {
@@ -287,6 +636,7 @@ fn main() {
     }
 
     // Open (building when the CLI has not) and measure the index on disk.
+    reset_peak_rss();
     let paths = Paths::resolve(
         Some(o.seeds.clone()),
         Some(o.work.clone()),
@@ -312,38 +662,37 @@ fn main() {
     );
     out.insert("index_records_jsonl_bytes".into(), json!(records_file));
 
-    let (bm25, with_hits, errors) = time_queries(&engine, &queries, Mode::Bm25, o.reps);
+    let (bm25, with_hits, errors, slowest) = time_queries(&engine, &queries, Mode::Bm25, o.reps);
     out.insert("bm25".into(), bm25);
+    out.insert(
+        "bm25_slowest_terms".into(),
+        slowest_terms(&engine, &slowest),
+    );
+    out.insert("bm25_slowest".into(), slowest);
     out.insert("bm25_queries_with_hits".into(), json!(with_hits));
     out.insert("bm25_query_errors".into(), json!(errors));
-    out.insert("peak_rss_bm25_mb".into(), json!(peak_rss_mb()));
+    out.insert(
+        "bm25_breakdown".into(),
+        bm25_breakdown(&engine, &queries, o.reps),
+    );
+    out.insert("peak_rss_serving_bm25_mb".into(), json!(peak_rss_mb()));
     let all_records: Vec<Record> = engine.records().to_vec();
     drop(engine);
 
-    // Exact cosine over one synthetic unit vector per record (the library's ExactIndex).
+    // Vector search over one synthetic unit vector per record: the library's
+    // ExactIndex, and two candidate replacements measured against it.
     let dims = 384;
     let mut rng = XorShift::new(7);
     let vectors: Vec<Vec<f32>> = (0..all_records.len())
         .map(|_| random_unit(&mut rng, dims))
         .collect();
-    let index = ExactIndex::new(dims, &vectors);
-    drop(vectors);
     let qs: Vec<Vec<f32>> = (0..o.vector_queries)
         .map(|_| random_unit(&mut rng, dims))
         .collect();
-    for q in qs.iter().take(10) {
-        std::hint::black_box(index.search(q, 50, &|_| true));
+    for (name, value) in vector_search(&vectors, &qs, 50) {
+        out.insert(name, value);
     }
-    let samples: Vec<Duration> = qs
-        .iter()
-        .map(|q| {
-            let started = Instant::now();
-            std::hint::black_box(index.search(q, 50, &|_| true));
-            started.elapsed()
-        })
-        .collect();
-    out.insert("vector_exact".into(), percentiles(samples));
-    drop(index);
+    drop(vectors);
 
     if o.hybrid || o.embed_sample > 0 {
         match model_available(&o) {
@@ -360,6 +709,7 @@ fn main() {
                     let n = fill_synthetic_vectors(&all_records, &model, &cache_dir);
                     out.insert("synthetic_vectors".into(), json!(n));
                 }
+                reset_peak_rss();
                 let started = Instant::now();
                 let options = EngineOptions {
                     semantic: true,
@@ -378,21 +728,43 @@ fn main() {
                     );
                 }
                 if o.hybrid {
-                    let (hybrid, with_hits, errors) =
+                    let (hybrid, with_hits, errors, slowest) =
                         time_queries(&engine, &queries, Mode::Hybrid, o.reps.min(3));
                     out.insert("hybrid".into(), hybrid);
+                    out.insert("hybrid_slowest".into(), slowest);
                     out.insert("hybrid_queries_with_hits".into(), json!(with_hits));
                     out.insert("hybrid_query_errors".into(), json!(errors));
+                    let mut query_vectors = Vec::new();
                     let samples: Vec<Duration> = queries
                         .iter()
                         .map(|q| {
                             let started = Instant::now();
-                            let _ = semantic.embedder.embed_query(q);
-                            started.elapsed()
+                            let v = semantic.embedder.embed_query(q);
+                            let took = started.elapsed();
+                            query_vectors.extend(v.ok());
+                            took
                         })
                         .collect();
                     out.insert("query_embedding".into(), percentiles(samples));
+                    if !o.synthetic_vectors {
+                        // The same vector-search comparison on the real record and query vectors.
+                        let fingerprint = model.fingerprint();
+                        let cache =
+                            VectorCache::load(&cache_dir, &fingerprint, model.config.dimensions);
+                        let real: Vec<Vec<f32>> = all_records
+                            .iter()
+                            .filter_map(|r| {
+                                cache
+                                    .get(&cache::key(&fingerprint, &r.contextual_text()))
+                                    .cloned()
+                            })
+                            .collect();
+                        for (name, value) in vector_search(&real, &query_vectors, 50) {
+                            out.insert(format!("real_{name}"), value);
+                        }
+                    }
                 }
+                out.insert("peak_rss_serving_hybrid_mb".into(), json!(peak_rss_mb()));
                 if let Some(step) = all_records.len().checked_div(o.embed_sample) {
                     // Every k-th record, so the sample spans all sections and lengths.
                     let step = step.max(1);
@@ -409,14 +781,31 @@ fn main() {
                         .expect("embedding works");
                     let took = started.elapsed().as_secs_f64();
                     let rate = texts.len() as f64 / took;
+                    // The same passages in batches of similar length (less padding).
+                    let mut by_length = texts.clone();
+                    by_length.sort_by_key(|t| t.chars().count());
+                    let started = Instant::now();
+                    semantic
+                        .embedder
+                        .embed_passages(&by_length, 16)
+                        .expect("embedding works");
+                    let sorted_rate = texts.len() as f64 / started.elapsed().as_secs_f64();
+                    out.insert("embed_passages_sorted_s".into(), json!(round3(sorted_rate)));
                     out.insert("embed_sample".into(), json!(texts.len()));
                     out.insert("embed_passages_s".into(), json!(round3(rate)));
+                    let unique: std::collections::HashSet<String> =
+                        all_records.iter().map(Record::contextual_text).collect();
+                    out.insert("unique_passages".into(), json!(unique.len()));
+                    out.insert(
+                        "embed_unique_estimate_s".into(),
+                        json!(round3(unique.len() as f64 / sorted_rate.max(rate))),
+                    );
                     out.insert(
                         "embed_all_estimate_s".into(),
                         json!(round3(all_records.len() as f64 / rate)),
                     );
                 }
-                out.insert("peak_rss_hybrid_mb".into(), json!(peak_rss_mb()));
+                out.insert("peak_rss_after_embedding_mb".into(), json!(peak_rss_mb()));
             }
         }
     }

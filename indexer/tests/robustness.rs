@@ -19,6 +19,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
+use proptest::test_runner::{TestCaseError, TestRunner};
 use qsearch::catalog::CatalogEntry;
 use qsearch::index::Filters;
 use qsearch::paths::Paths;
@@ -65,12 +66,47 @@ fn cases(default: u32) -> u32 {
         .unwrap_or(default)
 }
 
-fn config(default: u32) -> ProptestConfig {
-    ProptestConfig {
-        cases: cases(default),
-        failure_persistence: None,
-        ..ProptestConfig::default()
+/// Runs a property: `cases(default)` cases, or, with `QSEARCH_FUZZ_SECS=S`,
+/// rounds of 1000 fresh random cases until S seconds have passed (the long
+/// runs of docs/PERFORMANCE.md). A failure is shrunk and reported with the
+/// minimal input; a panic inside the property counts as a failure.
+fn fuzz<S>(
+    name: &str,
+    default: u32,
+    strategy: S,
+    test: impl Fn(S::Value) -> Result<(), TestCaseError>,
+) where
+    S: Strategy,
+    S::Value: std::fmt::Debug,
+{
+    let budget = std::env::var("QSEARCH_FUZZ_SECS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok());
+    let round = |cases: u32| {
+        let config = ProptestConfig {
+            cases,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        };
+        let mut runner = TestRunner::new(config);
+        if let Err(e) = runner.run(&strategy, &test) {
+            panic!("{name}: {e}");
+        }
+    };
+    let started = std::time::Instant::now();
+    let Some(secs) = budget else {
+        round(cases(default));
+        return;
+    };
+    let mut total = 0u64;
+    while started.elapsed().as_secs() < secs {
+        round(1000);
+        total += 1000;
     }
+    eprintln!(
+        "fuzz {name}: {total} cases in {:.0?}, no failure",
+        started.elapsed()
+    );
 }
 
 fn entry(encoding: Option<Encoding>) -> CatalogEntry {
@@ -287,40 +323,68 @@ fn structural_soup() -> impl Strategy<Value = String> {
     .prop_map(|pieces| pieces.concat())
 }
 
-proptest! {
-    #![proptest_config(config(48))]
-
-    #[test]
-    fn readers_survive_mutated_seeds(text in mutated_seed()) {
-        read_everything(&text);
-    }
+#[test]
+fn readers_survive_mutated_seeds() {
+    fuzz(
+        "readers_survive_mutated_seeds",
+        48,
+        mutated_seed(),
+        |text| {
+            read_everything(&text);
+            Ok(())
+        },
+    );
 }
 
-proptest! {
-    #![proptest_config(config(256))]
+#[test]
+fn readers_survive_structural_soup() {
+    fuzz(
+        "readers_survive_structural_soup",
+        256,
+        structural_soup(),
+        |text| {
+            read_everything(&text);
+            Ok(())
+        },
+    );
+}
 
-    #[test]
-    fn readers_survive_structural_soup(text in structural_soup()) {
-        read_everything(&text);
-    }
+#[test]
+fn readers_survive_arbitrary_strings() {
+    fuzz(
+        "readers_survive_arbitrary_strings",
+        256,
+        any::<String>(),
+        |text| {
+            read_everything(&text);
+            Ok(())
+        },
+    );
+}
 
-    #[test]
-    fn readers_survive_arbitrary_strings(text in any::<String>()) {
-        read_everything(&text);
-    }
-
-    #[test]
-    fn readers_survive_random_bytes(bytes in prop::collection::vec(any::<u8>(), 0..4096)) {
+#[test]
+fn readers_survive_random_bytes() {
+    let bytes = prop::collection::vec(any::<u8>(), 0..4096);
+    fuzz("readers_survive_random_bytes", 256, bytes, |bytes| {
         read_bytes(&bytes);
-    }
+        Ok(())
+    });
+}
 
-    #[test]
-    fn readers_survive_truncated_bytes(seed in 0..5usize, cut in any::<usize>()) {
-        // Cut anywhere, also inside a multi-byte character.
-        let full = seeds()[seed].as_bytes();
-        let end = cut % (full.len() + 1);
-        read_bytes(&full[..end.min(30_000)]);
-    }
+#[test]
+fn readers_survive_truncated_bytes() {
+    fuzz(
+        "readers_survive_truncated_bytes",
+        256,
+        (0..5usize, any::<usize>()),
+        |(seed, cut)| {
+            // Cut anywhere, also inside a multi-byte character.
+            let full = seeds()[seed].as_bytes();
+            let end = cut % (full.len() + 1);
+            read_bytes(&full[..end.min(30_000)]);
+            Ok(())
+        },
+    );
 }
 
 #[test]
@@ -486,48 +550,62 @@ fn filters() -> impl Strategy<Value = Filters> {
         })
 }
 
-proptest! {
-    #![proptest_config(config(256))]
+#[test]
+fn query_plan_never_panics() {
+    fuzz(
+        "query_plan_never_panics",
+        256,
+        (query_text(), filters()),
+        |(query, filters)| {
+            let open = engine().index();
+            let plan = QueryPlan::parse(&query, &open.analyzer, &Synonyms::builtin());
+            if !plan.is_empty() {
+                let _ = plan.to_query(&open.fields, &filters);
+            }
+            Ok(())
+        },
+    );
+}
 
-    #[test]
-    fn query_plan_never_panics(query in query_text(), filters in filters()) {
-        let engine = engine();
-        let open = engine.index();
-        let plan = QueryPlan::parse(&query, &open.analyzer, &Synonyms::builtin());
-        if !plan.is_empty() {
-            let _ = plan.to_query(&open.fields, &filters);
-        }
-    }
-
-    #[test]
-    fn search_answers_or_rejects(
-        query in query_text(),
-        filters in filters(),
-        limit in prop_oneof![Just(0usize), 1usize..=100, Just(101), Just(usize::MAX)],
-        mode in prop::sample::select(vec![Mode::Bm25, Mode::Hybrid, Mode::Semantic]),
-        explain in any::<bool>(),
-    ) {
-        let engine = engine();
-        let mut request = SearchRequest::new(query.clone()).mode(mode).limit(limit);
-        request.filters = filters;
-        request.explain = explain;
-        let valid = Engine::validate(&request).is_ok();
-        match engine.search(&request) {
-            Ok(response) => {
-                prop_assert!(valid, "an invalid request was answered");
-                prop_assert!(response.hits.len() <= limit);
-                for hit in &response.hits {
-                    prop_assert!(engine.record(&hit.id).is_some(), "hit {} is no record", hit.id);
+#[test]
+fn search_answers_or_rejects() {
+    let request = (
+        query_text(),
+        filters(),
+        prop_oneof![Just(0usize), 1usize..=100, Just(101), Just(usize::MAX)],
+        prop::sample::select(vec![Mode::Bm25, Mode::Hybrid, Mode::Semantic]),
+        any::<bool>(),
+    );
+    fuzz(
+        "search_answers_or_rejects",
+        256,
+        request,
+        |(query, filters, limit, mode, explain)| {
+            let engine = engine();
+            let mut request = SearchRequest::new(query).mode(mode).limit(limit);
+            request.filters = filters;
+            request.explain = explain;
+            let valid = Engine::validate(&request).is_ok();
+            match engine.search(&request) {
+                Ok(response) => {
+                    prop_assert!(valid, "an invalid request was answered");
+                    prop_assert!(response.hits.len() <= limit);
+                    for hit in &response.hits {
+                        prop_assert!(
+                            engine.record(&hit.id).is_some(),
+                            "hit {} is no record",
+                            hit.id
+                        );
+                    }
                 }
+                Err(e) => prop_assert!(!e.to_string().is_empty()),
             }
-            Err(e) => {
-                prop_assert!(!e.to_string().is_empty());
+            if valid {
+                let _ = engine.who(&request);
             }
-        }
-        if valid {
-            let _ = engine.who(&request);
-        }
-    }
+            Ok(())
+        },
+    );
 }
 
 #[test]
