@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use crate::departments::DepartmentTable;
 use crate::record::{Fields, Record, SectionKind};
 use crate::search::Hit;
-use crate::tokenizer::{ChineseAnalyzer, fold, is_stopword};
+use crate::tokenizer::{ChineseAnalyzer, Synonyms, fold, is_stopword};
 
 /// Phrases that make a query a who-question (after traditional → simplified
 /// folding and lower-casing).
@@ -75,8 +75,9 @@ pub fn answer(
     hits: &[Hit],
     records: &[&Record],
     analyzer: &ChineseAnalyzer,
+    synonyms: &Synonyms,
 ) -> Option<Answer> {
-    let aspect_terms = aspect_terms(query, records, analyzer);
+    let aspect_terms = aspect_terms(query, records, analyzer, synonyms);
     let table = DepartmentTable::builtin();
     let mut by_name: HashMap<String, AnswerDepartment> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
@@ -144,8 +145,15 @@ pub fn answer(
 }
 
 /// Query words that say which aspect of a matter is asked about: what is
-/// left after question words and the words of the matched matter names.
-fn aspect_terms(query: &str, records: &[&Record], analyzer: &ChineseAnalyzer) -> Vec<String> {
+/// left after question words and the words of the matched matter names,
+/// with the document terms their synonyms give (餐馆 → 餐饮), since the
+/// duty text uses the list's words, not the asker's.
+fn aspect_terms(
+    query: &str,
+    records: &[&Record],
+    analyzer: &ChineseAnalyzer,
+    synonyms: &Synonyms,
+) -> Vec<String> {
     // The matter of the best boundary row says what the query is about; the
     // words left are the aspect. Duty and prose headings are too broad.
     let matters: String = records
@@ -158,6 +166,7 @@ fn aspect_terms(query: &str, records: &[&Record], analyzer: &ChineseAnalyzer) ->
         .tokens(query)
         .into_iter()
         .map(|t| t.text)
+        .chain(synonyms.document_terms(query))
         .filter(|t| t.chars().count() >= 2 && !is_stopword(t) && !matters.contains(t.as_str()))
         .collect();
     terms.sort();

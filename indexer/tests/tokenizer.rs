@@ -194,6 +194,26 @@ fn synonyms_expand_colloquial_words() {
 }
 
 #[test]
+fn english_words_map_to_the_lists_terms_in_query_order() {
+    let synonyms = Synonyms::builtin();
+    let terms = synonyms.document_terms("Who regulates FIREWORKS quality?");
+    assert_eq!(terms, ["监督管理", "烟花爆竹", "质量"]);
+    assert!(synonyms.document_terms("xyz 第591号").is_empty());
+
+    let text = qsearch::search::query::embedding_text("who regulates fireworks quality", &synonyms);
+    assert_eq!(
+        text,
+        "who regulates fireworks quality 监督管理 烟花爆竹 质量"
+    );
+    // Chinese questions are embedded as typed.
+    let chinese = "过年放鞭炮出事找谁";
+    assert_eq!(
+        qsearch::search::query::embedding_text(chinese, &synonyms),
+        chinese
+    );
+}
+
+#[test]
 fn stop_words_are_question_and_function_words() {
     for w in [
         "谁",

@@ -9,23 +9,23 @@ use super::hit::Explain;
 /// The constant from the paper; larger values flatten the rank curve.
 pub const RRF_K: f32 = 60.0;
 
-/// Weight of the prior list relative to a retrieval list: it nudges, the
-/// retrieved evidence still decides.
-pub const PRIOR_WEIGHT: f32 = 1.0;
+/// How much a preferred candidate's fused score is raised. Multiplicative,
+/// so the nudge is proportional to the evidence already found: it reorders
+/// candidates of similar strength and never lifts a row that only one list
+/// found weakly above rows that both lists put first.
+pub const PRIOR_BOOST: f32 = 0.2;
 
 /// Only candidates this high in the fused ranking are nudged: the prior
 /// reorders what retrieval found, it does not pull in far-off rows.
 pub const PRIOR_WINDOW: usize = 20;
 
-/// Adds a prior list to a fused ranking: the candidates that satisfy
-/// `preferred`, in their fused order, each earning one more RRF term. Used
-/// for who-questions, which boundary tables exist to answer.
+/// Raises the fused score of the candidates that satisfy `preferred` among
+/// the first [`PRIOR_WINDOW`], then re-sorts. Used for who-questions, which
+/// boundary tables exist to answer.
 pub fn with_prior(mut fused: Vec<Fused>, preferred: impl Fn(usize) -> bool) -> Vec<Fused> {
-    let mut rank = 0;
     for f in fused.iter_mut().take(PRIOR_WINDOW) {
         if preferred(f.record) {
-            rank += 1;
-            f.explain.fused_score += PRIOR_WEIGHT / (RRF_K + rank as f32);
+            f.explain.fused_score *= 1.0 + PRIOR_BOOST;
         }
     }
     sort_fused(&mut fused);
@@ -84,6 +84,19 @@ mod tests {
         assert_eq!(fused[0].record, 2);
         assert_eq!(fused[0].explain.bm25_rank, Some(2));
         assert_eq!(fused[0].explain.vector_rank, Some(1));
+    }
+
+    #[test]
+    fn the_prior_reorders_close_candidates_but_not_distant_ones() {
+        // Record 5 is second in both lists: a close second to 1, so the
+        // prior lifts it. Record 9 is found by one list only, far down.
+        let bm25 = [(1, 9.0), (5, 8.0), (2, 7.0), (3, 6.0)];
+        let vector = [(1, 0.9), (5, 0.8), (3, 0.7), (2, 0.6), (9, 0.5)];
+        let preferred = |r: usize| r == 5 || r == 9;
+        let fused = with_prior(fuse(&bm25, &vector), preferred);
+        let order: Vec<usize> = fused.iter().map(|f| f.record).collect();
+        assert_eq!(order[0], 5);
+        assert_eq!(*order.last().unwrap(), 9);
     }
 
     #[test]

@@ -280,7 +280,10 @@ impl Engine {
         };
         let vector = match (&self.semantic, mode) {
             (Some(semantic), Mode::Semantic | Mode::Hybrid) => {
-                match semantic.embedder.embed_query(&request.query) {
+                match semantic
+                    .embedder
+                    .embed_query(&query::embedding_text(&request.query, &self.synonyms))
+                {
                     Ok(v) => semantic
                         .index
                         .search(&v, candidates, &|i| self.passes(i, &request.filters)),
@@ -350,6 +353,7 @@ impl Engine {
             &response.hits,
             &records,
             &self.open.analyzer,
+            &self.synonyms,
         );
     }
 }

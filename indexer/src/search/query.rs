@@ -193,6 +193,30 @@ impl QueryPlan {
     }
 }
 
+/// The text the semantic half embeds for a query: for a query in Latin
+/// script, the query followed by the document terms its glossary words stand
+/// for that it does not already contain. A cross-lingual model matches "fireworks quality" to 烟花爆竹 only
+/// loosely; the glossary that lets BM25 answer English questions says what
+/// the list itself calls the thing.
+pub fn embedding_text(query: &str, synonyms: &Synonyms) -> String {
+    // Chinese questions are embedded as typed: adding the expansions of
+    // colloquial words measured worse on the dev set (natural nDCG 0.58 vs 0.62).
+    if !query.chars().any(|c| c.is_ascii_alphabetic()) {
+        return query.to_string();
+    }
+    let folded = fold(query);
+    let missing: Vec<String> = synonyms
+        .document_terms(query)
+        .into_iter()
+        .filter(|t| !folded.contains(t.as_str()))
+        .collect();
+    if missing.is_empty() {
+        query.to_string()
+    } else {
+        format!("{query} {}", missing.join(" "))
+    }
+}
+
 /// Phrase tokens: a non-overlapping cover of the phrase by the longest token
 /// at each position, so phrase matching does not depend on sub-words.
 fn phrase_tokens(analyzer: &ChineseAnalyzer, text: &str) -> Vec<(usize, String)> {

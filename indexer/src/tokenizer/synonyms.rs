@@ -102,6 +102,30 @@ impl Synonyms {
         }
     }
 
+    /// The document terms of every synonym word found in `text` (folded),
+    /// in the order their words appear, without repeats: the vocabulary of
+    /// the lists that the text stands for (fireworks quality → 烟花爆竹, 质量).
+    pub fn document_terms(&self, text: &str) -> Vec<String> {
+        let folded = fold_mapped(text).text;
+        let mut found: Vec<(usize, usize, &String)> = self
+            .map
+            .iter()
+            .filter_map(|(word, terms)| {
+                folded.find(word.as_str()).map(|at| (at, word.len(), terms))
+            })
+            .flat_map(|(at, len, terms)| terms.iter().map(move |t| (at, len, t)))
+            .collect();
+        // Earliest first; at one position the longest word first; then by term.
+        found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(b.2)));
+        let mut out: Vec<String> = Vec::new();
+        for (_, _, term) in found {
+            if !out.contains(term) {
+                out.push(term.clone());
+            }
+        }
+        out
+    }
+
     /// Every colloquial word with its document terms.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &[String])> {
         self.map.iter().map(|(k, v)| (k.as_str(), v.as_slice()))
