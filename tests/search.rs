@@ -249,6 +249,33 @@ fn who_answer_follows_the_aspect_asked() {
 }
 
 #[test]
+fn a_duty_that_excludes_the_aspect_does_not_answer_it() {
+    // 常德市's table: 质监局 supervises lifting machinery on building sites
+    // "安装、使用之外的环节"; 住建局 the installation and use.
+    let answer = search("工地塔吊使用环节由哪个部门监管", Mode::Hybrid, 10)
+        .answer
+        .expect("answer");
+    assert_eq!(answer.departments[0].name, "住建局");
+    let names = |list: &[qsearch::answer::AnswerDepartment]| -> Vec<String> {
+        list.iter().map(|d| d.name.clone()).collect()
+    };
+    assert!(!names(&answer.departments).contains(&"质监局".to_string()));
+    assert!(names(&answer.also_involved).contains(&"质监局".to_string()));
+}
+
+#[test]
+fn english_questions_reach_the_chinese_rows_in_every_mode() {
+    for mode in [Mode::Semantic, Mode::Hybrid] {
+        let r = search("who supervises direct selling", mode, 3);
+        assert!(
+            r.hits.iter().any(|h| h.matter.contains("直销")),
+            "{mode:?}: {:?}",
+            r.hits.iter().map(|h| &h.matter).collect::<Vec<_>>()
+        );
+    }
+}
+
+#[test]
 fn keyword_queries_carry_no_answer() {
     assert!(bm25("烟花爆竹").answer.is_none());
 }

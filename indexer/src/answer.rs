@@ -29,6 +29,9 @@ static WHO: LazyLock<Regex> = LazyLock::new(|| {
 const BOUNDARY_WEIGHT: f32 = 3.0;
 const DUTY_WEIGHT: f32 = 1.0;
 const OTHER_WEIGHT: f32 = 0.3;
+/// An aspect a duty explicitly excludes weighs this many times an aspect it
+/// matches: saying "not this" is stronger evidence than saying nothing.
+const EXCLUSION_PENALTY: f32 = 2.0;
 /// A department joins the answer when its evidence is this close to the best.
 const CO_ANSWER_RATIO: f32 = 0.75;
 
@@ -62,6 +65,9 @@ pub struct AnswerDepartment {
     pub offices: Vec<String>,
     #[serde(skip)]
     score: f32,
+    /// One of its boundary duties excludes the aspect asked about.
+    #[serde(skip)]
+    excludes_aspect: bool,
 }
 
 /// True when the query asks who is responsible.
@@ -82,19 +88,19 @@ pub fn answer(
     let mut by_name: HashMap<String, AnswerDepartment> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for (hit, record) in hits.iter().zip(records) {
+        let (matched, excluded) = match_aspect(&fold(record.text()), &aspect_terms);
         for (name, as_written, weight) in responsible(record, table) {
-            let matched: Vec<&str> = aspect_terms
-                .iter()
-                .filter(|t| fold(record.text()).contains(t.as_str()))
-                .map(String::as_str)
-                .collect();
             // The aspect decides between departments that split one matter
             // in a boundary table; duty items of the issuer do not compete.
+            // A duty that excludes the aspect ("安装、使用之外的环节") counts
+            // against its department.
             let aspect_bonus = if aspect_terms.is_empty() || record.section != SectionKind::Boundary
             {
                 1.0
             } else {
-                1.0 + matched.len() as f32 / aspect_terms.len() as f32
+                let n = aspect_terms.len() as f32;
+                let excluded = EXCLUSION_PENALTY * excluded as f32;
+                (1.0 + (matched.len() as f32 - excluded) / n).max(0.1)
             };
             let score = weight * aspect_bonus / (hit.rank as f32);
             let entry = by_name.entry(name.clone()).or_insert_with(|| {
@@ -108,14 +114,16 @@ pub fn answer(
                     aspect: None,
                     offices: Vec::new(),
                     score: 0.0,
+                    excludes_aspect: false,
                 }
             });
             entry.score += score;
+            entry.excludes_aspect |= record.section == SectionKind::Boundary && excluded > 0;
             entry.evidence.push(hit.rank);
             if !entry.bureaus.contains(&record.bureau.place) {
                 entry.bureaus.push(record.bureau.place.clone());
             }
-            if entry.aspect.is_none() && !matched.is_empty() {
+            if entry.aspect.is_none() && !matched.is_empty() && aspect_bonus > 1.0 {
                 entry.aspect = Some(matched.join("、"));
             }
             if let Some(office) = office_of(record)
@@ -134,7 +142,7 @@ pub fn answer(
     let (departments, also_involved): (Vec<_>, Vec<_>) = ranked
         .into_iter()
         .enumerate()
-        .partition(|(i, d)| *i == 0 || d.score >= CO_ANSWER_RATIO * best);
+        .partition(|(i, d)| *i == 0 || (d.score >= CO_ANSWER_RATIO * best && !d.excludes_aspect));
     let departments: Vec<AnswerDepartment> = departments.into_iter().map(|(_, d)| d).collect();
     let topic = topic(hits, records, &departments);
     Some(Answer {
@@ -172,6 +180,53 @@ fn aspect_terms(
     terms.sort();
     terms.dedup();
     terms
+}
+
+/// Markers after which a clause's preceding words are excluded, not
+/// assigned: "安装、使用之外的环节" is every stage except installation and use.
+const EXCLUSION_MARKERS: [&str; 2] = ["之外", "以外"];
+
+/// The aspect terms a duty text assigns, and how many it only mentions to
+/// exclude (within a clause, before 之外/以外, or between 除 and 外).
+fn match_aspect<'t>(text: &str, terms: &'t [String]) -> (Vec<&'t str>, usize) {
+    let mut assigned = String::new();
+    let mut excluded = String::new();
+    for clause in text.split(['，', ',', '。', '；', ';', '：', ':']) {
+        match exclusion_split(clause) {
+            Some((negated, rest)) => {
+                excluded.push_str(negated);
+                assigned.push_str(rest);
+            }
+            None => assigned.push_str(clause),
+        }
+        assigned.push('|');
+        excluded.push('|');
+    }
+    let matched: Vec<&str> = terms
+        .iter()
+        .filter(|t| assigned.contains(t.as_str()))
+        .map(String::as_str)
+        .collect();
+    let only_excluded = terms
+        .iter()
+        .filter(|t| excluded.contains(t.as_str()) && !assigned.contains(t.as_str()))
+        .count();
+    (matched, only_excluded)
+}
+
+/// Splits a clause into its excluded words and the rest, if it excludes any.
+fn exclusion_split(clause: &str) -> Option<(&str, &str)> {
+    if let Some(at) = EXCLUSION_MARKERS
+        .iter()
+        .filter_map(|m| clause.find(m))
+        .min()
+    {
+        let start = clause[..at].rfind('除').map_or(0, |p| p + '除'.len_utf8());
+        return Some((&clause[start..at], &clause[at..]));
+    }
+    let start = clause.find('除')?;
+    let end = start + clause[start..].find('外')?;
+    Some((&clause[start..end], &clause[end..]))
 }
 
 /// Who a record says is responsible, with the evidence weight.
@@ -253,5 +308,33 @@ mod tests {
         for q in ["烟花爆竹", "计量器具型式批准", "世界计量日有什么活动"] {
             assert!(!is_who_question(q), "{q}");
         }
+    }
+
+    fn terms(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn words_before_zhiwai_are_excluded_not_assigned() {
+        let aspect = terms(&["安装", "使用", "环节"]);
+        let (matched, excluded) =
+            match_aspect("对两工地上述设备安装、使用之外的环节依法进行监管", &aspect);
+        assert_eq!(matched, ["环节"]);
+        assert_eq!(excluded, 2);
+        let (matched, excluded) = match_aspect("对两工地上述设备安装、使用环节监管", &aspect);
+        assert_eq!(matched, ["安装", "使用", "环节"]);
+        assert_eq!(excluded, 0);
+    }
+
+    #[test]
+    fn chu_wai_excludes_and_other_clauses_still_assign() {
+        let aspect = terms(&["运输", "储存"]);
+        let (matched, excluded) = match_aspect("除运输外的监管；负责储存", &aspect);
+        assert_eq!(matched, ["储存"]);
+        assert_eq!(excluded, 1);
+        // Mentioned both ways: assigned wins.
+        let (matched, excluded) = match_aspect("除运输外的监管；负责运输许可", &aspect);
+        assert_eq!(matched, ["运输"]);
+        assert_eq!(excluded, 0);
     }
 }
