@@ -325,3 +325,55 @@ fn compare_aligns_a_matter_named_differently_across_bureaus() {
         );
     }
 }
+
+/// The int8 index that large corpora use, checked on the real embeddings of
+/// the seeds (anisotropic: cosines bunch between 0.8 and 0.95, which is where
+/// quantisation error would show): recall@10 against the exact scan over the
+/// benchmark queries, and the cosines it returns are the exact ones.
+#[test]
+fn quantized_vector_search_agrees_with_exact_on_real_embeddings() {
+    use qsearch::embed::cache::{VectorCache, key};
+    use qsearch::embed::{ExactIndex, QuantizedIndex, VectorIndex};
+
+    let engine = engine();
+    let semantic = engine.semantic().expect("model loads");
+    let embedder = &semantic.embedder;
+    let dims = embedder.config.dimensions;
+    let data = std::path::PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("search-data");
+    let cache = VectorCache::load(&data.join("embeddings"), &embedder.fingerprint, dims);
+    let vectors: Vec<Vec<f32>> = engine
+        .records()
+        .iter()
+        .map(|r| {
+            cache
+                .get(&key(&embedder.fingerprint, &r.contextual_text()))
+                .expect("every record's vector is cached")
+                .clone()
+        })
+        .collect();
+    let exact = ExactIndex::new(dims, &vectors);
+    let quantized = QuantizedIndex::new(dims, &vectors);
+    let queries = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../indexer/benches/queries.txt"),
+    )
+    .expect("benchmark queries");
+    let (mut found, mut wanted) = (0, 0);
+    for query in queries
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .step_by(5)
+    {
+        let q = embedder.embed_query(query).expect("query embeds");
+        let want = exact.search(&q, 10, &|_| true);
+        let got = quantized.search(&q, 10, &|_| true);
+        for (i, cosine) in &got {
+            let exact_cosine = qsearch::embed::vector_index::dot(&q, &vectors[*i]);
+            assert_eq!(*cosine, exact_cosine);
+        }
+        found += got.iter().filter(|g| want.contains(g)).count();
+        wanted += want.len();
+    }
+    assert!(wanted >= 400, "enough queries: {wanted}");
+    assert!(found * 100 >= wanted * 98, "recall@10 {found}/{wanted}");
+    eprintln!("int8 recall@10 on real embeddings: {found}/{wanted}");
+}

@@ -19,7 +19,7 @@ use qsearch::bench_corpus::XorShift;
 use qsearch::catalog::Catalog;
 use qsearch::embed::cache::{self, VectorCache};
 use qsearch::embed::provision;
-use qsearch::embed::{ExactIndex, ModelDir, VectorIndex};
+use qsearch::embed::{ExactIndex, ModelDir, QuantizedIndex, VectorIndex};
 use qsearch::index::IndexStore;
 use qsearch::paths::Paths;
 use qsearch::progress::Silent;
@@ -252,185 +252,53 @@ fn time_queries(
     )
 }
 
-/// Times k-nearest search over `vectors` for every query: the library's
-/// [`ExactIndex`] (`vector_exact`), an exact scan with eight accumulators
-/// (`vector_exact_unrolled`), and an int8 scan re-ranking its best 4·k by
-/// exact cosine (`vector_int8_rerank`, with its recall@k against exact).
+/// Times k-nearest search over `vectors` for every query with the library's
+/// two indexes: the exact scan ([`ExactIndex`], `vector_exact`) and the int8
+/// scan re-ranked by exact cosine ([`QuantizedIndex`], `vector_int8_rerank`,
+/// with its recall@k against the exact scan).
 fn vector_search(vectors: &[Vec<f32>], queries: &[Vec<f32>], k: usize) -> Vec<(String, Value)> {
     let dims = vectors.first().map_or(0, Vec::len);
-    let library = ExactIndex::new(dims, vectors);
-    let flat: Vec<f32> = vectors.iter().flatten().copied().collect();
-    let quantized = Int8Index::new(vectors);
-    let exact_results: Vec<Vec<usize>> = queries
-        .iter()
-        .map(|q| {
-            library
-                .search(q, k, &|_| true)
-                .into_iter()
-                .map(|(i, _)| i)
-                .collect()
-        })
-        .collect();
-    let time = |f: &dyn Fn(&[f32]) -> Vec<usize>| -> (Value, f64) {
+    let exact = ExactIndex::new(dims, vectors);
+    let quantized = QuantizedIndex::new(dims, vectors);
+    let ids = |index: &dyn VectorIndex, q: &[f32]| -> Vec<usize> {
+        index
+            .search(q, k, &|_| true)
+            .into_iter()
+            .map(|(i, _)| i)
+            .collect()
+    };
+    let exact_results: Vec<Vec<usize>> = queries.iter().map(|q| ids(&exact, q)).collect();
+    let time = |index: &dyn VectorIndex| -> (Value, f64) {
         for q in queries.iter().take(5) {
-            std::hint::black_box(f(q));
+            std::hint::black_box(ids(index, q));
         }
         let mut found = 0usize;
         let samples = queries
             .iter()
             .zip(&exact_results)
-            .map(|(q, exact)| {
+            .map(|(q, want)| {
                 let started = Instant::now();
-                let got = std::hint::black_box(f(q));
+                let got = std::hint::black_box(ids(index, q));
                 let took = started.elapsed();
-                found += got.iter().filter(|i| exact.contains(i)).count();
+                found += got.iter().filter(|i| want.contains(i)).count();
                 took
             })
             .collect();
         let recall = found as f64 / exact_results.iter().map(Vec::len).sum::<usize>().max(1) as f64;
         (percentiles(samples), round3(recall))
     };
-    let (exact, _) = time(&|q| {
-        library
-            .search(q, k, &|_| true)
-            .into_iter()
-            .map(|(i, _)| i)
-            .collect()
-    });
-    let (unrolled, unrolled_recall) = time(&|q| top_k(&flat, dims, q, k, dot8));
-    let (int8, int8_recall) = time(&|q| quantized.search(&flat, q, k, 4 * k));
+    let (exact_time, _) = time(&exact);
+    let (int8_time, int8_recall) = time(&quantized);
     vec![
-        ("vector_exact".into(), exact),
-        ("vector_exact_unrolled".into(), unrolled),
-        (
-            "vector_exact_unrolled_recall".into(),
-            json!(unrolled_recall),
-        ),
-        ("vector_int8_rerank".into(), int8),
+        ("vector_exact".into(), exact_time),
+        ("vector_int8_rerank".into(), int8_time),
         ("vector_int8_rerank_recall".into(), json!(int8_recall)),
-        ("vector_bytes_f32".into(), json!(flat.len() * 4)),
+        ("vector_bytes_f32".into(), json!(dims * vectors.len() * 4)),
         (
             "vector_bytes_int8".into(),
-            json!(quantized.codes.len() + 4 * quantized.scales.len()),
+            json!(quantized.quantized_bytes()),
         ),
     ]
-}
-
-/// A dot product with eight independent accumulators, so the compiler can
-/// vectorise it (a single f32 sum is a serial dependency chain).
-fn dot8(a: &[f32], b: &[f32]) -> f32 {
-    let mut acc = [0f32; 8];
-    let (a8, b8) = (a.chunks_exact(8), b.chunks_exact(8));
-    let tail: f32 = a8
-        .remainder()
-        .iter()
-        .zip(b8.remainder())
-        .map(|(x, y)| x * y)
-        .sum();
-    for (x, y) in a8.zip(b8) {
-        for i in 0..8 {
-            acc[i] += x[i] * y[i];
-        }
-    }
-    acc.iter().sum::<f32>() + tail
-}
-
-/// Indices of the `k` best rows of a row-major matrix by `score`.
-fn top_k(
-    matrix: &[f32],
-    dims: usize,
-    q: &[f32],
-    k: usize,
-    score: fn(&[f32], &[f32]) -> f32,
-) -> Vec<usize> {
-    let mut scored: Vec<(f32, usize)> = matrix
-        .chunks_exact(dims)
-        .enumerate()
-        .map(|(i, v)| (score(q, v), i))
-        .collect();
-    best(&mut scored, k)
-}
-
-fn best(scored: &mut Vec<(f32, usize)>, k: usize) -> Vec<usize> {
-    let k = k.min(scored.len());
-    if k == 0 {
-        return Vec::new();
-    }
-    let order = |a: &(f32, usize), b: &(f32, usize)| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1));
-    scored.select_nth_unstable_by(k - 1, order);
-    scored.truncate(k);
-    scored.sort_by(order);
-    scored.iter().map(|&(_, i)| i).collect()
-}
-
-/// Scalar-quantised vectors: one i8 per dimension and one f32 scale per
-/// vector (a quarter of the f32 bytes).
-struct Int8Index {
-    dims: usize,
-    codes: Vec<i8>,
-    scales: Vec<f32>,
-}
-
-impl Int8Index {
-    fn new(vectors: &[Vec<f32>]) -> Int8Index {
-        let dims = vectors.first().map_or(0, Vec::len);
-        let mut codes = Vec::with_capacity(dims * vectors.len());
-        let mut scales = Vec::with_capacity(vectors.len());
-        for v in vectors {
-            let (q, scale) = quantize(v);
-            codes.extend(q);
-            scales.push(scale);
-        }
-        Int8Index {
-            dims,
-            codes,
-            scales,
-        }
-    }
-
-    /// Best `k` by exact cosine among the best `candidates` by int8 score.
-    fn search(&self, flat: &[f32], q: &[f32], k: usize, candidates: usize) -> Vec<usize> {
-        let (qq, _) = quantize(q);
-        let mut scored: Vec<(f32, usize)> = self
-            .codes
-            .chunks_exact(self.dims)
-            .zip(&self.scales)
-            .enumerate()
-            .map(|(i, (c, &s))| (dot_i8(&qq, c) as f32 * s, i))
-            .collect();
-        let shortlist = best(&mut scored, candidates);
-        let mut exact: Vec<(f32, usize)> = shortlist
-            .into_iter()
-            .map(|i| (dot8(q, &flat[i * self.dims..(i + 1) * self.dims]), i))
-            .collect();
-        best(&mut exact, k)
-    }
-}
-
-fn quantize(v: &[f32]) -> (Vec<i8>, f32) {
-    let max = v
-        .iter()
-        .fold(0f32, |m, x| m.max(x.abs()))
-        .max(f32::MIN_POSITIVE);
-    let codes = v.iter().map(|x| (x / max * 127.0).round() as i8).collect();
-    (codes, max / 127.0)
-}
-
-fn dot_i8(a: &[i8], b: &[i8]) -> i32 {
-    let mut acc = [0i32; 16];
-    let (a16, b16) = (a.chunks_exact(16), b.chunks_exact(16));
-    let tail: i32 = a16
-        .remainder()
-        .iter()
-        .zip(b16.remainder())
-        .map(|(&x, &y)| i32::from(x) * i32::from(y))
-        .sum();
-    for (x, y) in a16.zip(b16) {
-        for i in 0..16 {
-            acc[i] += i32::from(x[i]) * i32::from(y[i]);
-        }
-    }
-    acc.iter().sum::<i32>() + tail
 }
 
 /// Where a BM25 request spends its time, per stage (p50/p99 over the query

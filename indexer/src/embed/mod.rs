@@ -2,18 +2,21 @@
 //!
 //! Flow: ensure a model (provision.rs) → load it (embedder.rs) → vectors for
 //! every record from the content-keyed cache, embedding only what is missing
-//! (cache.rs) → an exact cosine index (vector_index.rs).
+//! (cache.rs) → a cosine index: exact (vector_index.rs), or int8 with exact
+//! re-ranking for large corpora (quantized_index.rs).
 
 pub mod cache;
 pub mod config;
 pub mod embedder;
 pub mod provision;
+pub mod quantized_index;
 pub mod vector_index;
 
 use std::path::Path;
 
 pub use config::{DEFAULT_MODEL, ModelConfig, ModelDir};
 pub use embedder::Embedder;
+pub use quantized_index::QuantizedIndex;
 pub use vector_index::{ExactIndex, VectorIndex};
 
 use crate::error::Result;
@@ -44,7 +47,7 @@ impl Semantic {
         let (model_dir, runtime) = provision::ensure_model(models, model, progress)?;
         let embedder = Embedder::load(&model_dir, &runtime)?;
         let (vectors, embedded_now) = vectors_for(records, &embedder, cache_dir, progress)?;
-        let index = Box::new(ExactIndex::new(embedder.config.dimensions, &vectors));
+        let index = vector_index::for_vectors(embedder.config.dimensions, &vectors);
         Ok(Semantic {
             embedder,
             index,

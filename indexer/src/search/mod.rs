@@ -257,7 +257,8 @@ impl Engine {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         Engine::validate(request)?;
         let searcher = self.reader.searcher();
-        let plan = QueryPlan::parse(&request.query, &self.open.analyzer, &self.synonyms);
+        let mut plan = QueryPlan::parse(&request.query, &self.open.analyzer, &self.synonyms);
+        plan.drop_common_subwords(|t| self.doc_freq(&searcher, t), searcher.num_docs());
         let query = (!plan.is_empty()).then(|| plan.to_query(&self.open.fields, &request.filters));
         let mut warnings = self.notices.clone();
         let mode = match (&self.semantic, request.mode) {
@@ -331,6 +332,23 @@ impl Engine {
             self.attach_answer(&mut response);
         }
         Ok(response)
+    }
+
+    /// Records containing `term` in any searched field (the largest of the
+    /// per-field counts; deleted documents still count, which only errs
+    /// towards keeping a term).
+    fn doc_freq(&self, searcher: &tantivy::Searcher, term: &str) -> u64 {
+        self.open
+            .fields
+            .weighted_text_fields()
+            .iter()
+            .filter_map(|&(field, _)| {
+                searcher
+                    .doc_freq(&tantivy::Term::from_field_text(field, term))
+                    .ok()
+            })
+            .max()
+            .unwrap_or(0)
     }
 
     /// A search whose result always carries a who-answer (`qsearch who`).
