@@ -1,4 +1,8 @@
-//! Comparing one matter across bureaus (issue 4): stub until implemented.
+//! Comparing one matter across bureaus: the boundary tables' matters are
+//! grouped by name (烟花爆竹安全监管 = 烟花爆竹监管), a request is matched to a
+//! group by name, then by the list terms its words stand for (鞭炮 →
+//! 烟花爆竹), then by meaning when the embedding model is loaded, and the
+//! group becomes a departments × bureaus table.
 
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +31,8 @@ pub struct MatterInBureau {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub query: String,
+    /// How the query found the matter: `name`, `synonym` or `meaning`.
+    pub matched_by: MatchedBy,
     /// Column headers.
     pub bureaus: Vec<MatterInBureau>,
     /// Bureaus (place names) whose lists have no such matter.
@@ -52,6 +58,23 @@ pub struct ComparisonCell {
     pub line_start: usize,
     pub line_end: usize,
 }
+
+/// How a compare request found its matter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    /// The matter's name is like the query (containment or shared bigrams).
+    Name,
+    /// The name is like a list term the query's words stand for (鞭炮 → 烟花爆竹).
+    Synonym,
+    /// The embedding of the name is the nearest to the query's.
+    Meaning,
+}
+
+/// Cosine between a query and a matter name, both embedded as queries, at
+/// which the nearest matter is accepted. Below it the request is reported
+/// as unknown rather than answered with an unrelated matter.
+const SAME_MEANING: f32 = 0.88;
 
 /// Generic words that name the kind of oversight, not the matter itself:
 /// 烟花爆竹安全监管 and 烟花爆竹监管 are the same matter.
@@ -151,27 +174,15 @@ pub fn list_matters(engine: &Engine) -> Vec<MatterGroup> {
 /// Aligns one matter across bureaus: the best-matching matter group, one
 /// row per canonical department, one column per bureau.
 pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
-    let wanted = matter_core(matter);
     let groups = list_matters(engine);
-    let best = groups
-        .iter()
-        .map(|g| {
-            (
-                g,
-                g.bureaus
-                    .iter()
-                    .map(|b| similarity(&matter_core(&b.matter), &wanted))
-                    .fold(0.0, f32::max),
-            )
-        })
-        .filter(|(_, s)| *s >= SAME_MATTER)
-        .max_by(|a, b| {
-            a.1.total_cmp(&b.1)
-                .then(b.0.bureaus.len().cmp(&a.0.bureaus.len()))
-        });
-    let Some((group, _)) = best else {
+    let Some((group, matched_by)) = find_group(engine, &groups, matter) else {
+        let hint = if engine.semantic().is_some() {
+            ""
+        } else {
+            " (matching by meaning needs the embedding model)"
+        };
         return Err(Error::Query(format!(
-            "no boundary table has a matter like '{matter}'; `qsearch compare` lists them"
+            "no boundary table has a matter like '{matter}'{hint}; `qsearch compare` lists them"
         )));
     };
     let mut columns: Vec<MatterInBureau> = Vec::new();
@@ -241,10 +252,74 @@ pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
     missing_in.dedup();
     Ok(Comparison {
         query: matter.to_string(),
+        matched_by,
         bureaus: columns,
         missing_in,
         rows,
     })
+}
+
+/// The group a request means: by name, then by the list terms of its
+/// synonyms, then by meaning.
+fn find_group<'g>(
+    engine: &Engine,
+    groups: &'g [MatterGroup],
+    matter: &str,
+) -> Option<(&'g MatterGroup, MatchedBy)> {
+    if let Some(group) = by_name(groups, &matter_core(matter)) {
+        return Some((group, MatchedBy::Name));
+    }
+    let synonyms = crate::tokenizer::Synonyms::builtin();
+    for term in synonyms.document_terms(matter) {
+        if let Some(group) = by_name(groups, &matter_core(&term)) {
+            return Some((group, MatchedBy::Synonym));
+        }
+    }
+    by_meaning(engine, groups, matter).map(|g| (g, MatchedBy::Meaning))
+}
+
+/// The group with the most similar name, if similar enough; ties go to the
+/// group present in more bureaus.
+fn by_name<'g>(groups: &'g [MatterGroup], wanted: &str) -> Option<&'g MatterGroup> {
+    groups
+        .iter()
+        .map(|g| {
+            let best = g
+                .bureaus
+                .iter()
+                .map(|b| similarity(&matter_core(&b.matter), wanted))
+                .fold(0.0, f32::max);
+            (g, best)
+        })
+        .filter(|(_, s)| *s >= SAME_MATTER)
+        .max_by(|a, b| {
+            a.1.total_cmp(&b.1)
+                .then(b.0.bureaus.len().cmp(&a.0.bureaus.len()))
+        })
+        .map(|(g, _)| g)
+}
+
+/// The group whose matter name is nearest in meaning, when the model is
+/// loaded and the nearest is close enough.
+fn by_meaning<'g>(
+    engine: &Engine,
+    groups: &'g [MatterGroup],
+    matter: &str,
+) -> Option<&'g MatterGroup> {
+    let embedder = &engine.semantic()?.embedder;
+    let query = embedder.embed_query(matter).ok()?;
+    let mut best: Option<(&MatterGroup, f32)> = None;
+    for group in groups {
+        for name in &group.bureaus {
+            let vector = embedder.embed_query(&name.matter).ok()?;
+            let cosine = crate::embed::vector_index::dot(&query, &vector);
+            if best.is_none_or(|(_, b)| cosine > b) {
+                best = Some((group, cosine));
+            }
+        }
+    }
+    best.filter(|(_, cosine)| *cosine >= SAME_MEANING)
+        .map(|(g, _)| g)
 }
 
 /// Row name for a joint duty shared by several departments.

@@ -250,10 +250,21 @@ pub struct ComparisonRow {
     pub differs: bool,
 }
 
+/// How a compare request found its matter.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchedBy {
+    Name,
+    Synonym,
+    Meaning,
+}
+
 /// A departments × bureaus table for one matter.
 #[derive(Serialize, ToSchema)]
 pub struct Comparison {
     pub query: String,
+    /// How the query found the matter: name, synonym or meaning.
+    pub matched_by: MatchedBy,
     /// Column headers.
     pub bureaus: Vec<MatterInBureau>,
     /// Places whose lists have no such matter.

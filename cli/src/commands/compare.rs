@@ -36,7 +36,15 @@ pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    let comparison = compare::compare(&engine, &matter)?;
+    // Names and synonyms need no model; load it only to match by meaning.
+    let comparison = match compare::compare(&engine, &matter) {
+        Ok(c) => c,
+        Err(_) => {
+            drop(engine);
+            let engine = super::open_engine(paths, Mode::Hybrid, None)?;
+            compare::compare(&engine, &matter)?
+        }
+    };
     if args.json {
         println!("{}", serde_json::to_string(&comparison)?);
     } else {
