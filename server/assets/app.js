@@ -340,7 +340,8 @@
       $('#matters-box').open = true;
       return;
     }
-    setStatus(compareStatus, `“${data.query}”：${rows.length} 个部门 × ${columns.length} 个单位`);
+    const how = { synonym: '（按同义词匹配）', meaning: '（按语义匹配）' }[data.matched_by] || '';
+    setStatus(compareStatus, `“${data.query}”${how}：${rows.length} 个部门 × ${columns.length} 个单位`);
     const head = h('tr', {}, h('th', { scope: 'col' }, '部门'),
       ...columns.map((c) => h('th', { scope: 'col', title: c.bureau },
         h('span', { class: 'col-place' }, c.place), h('span', { class: 'col-matter' }, c.matter))));

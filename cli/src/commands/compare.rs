@@ -59,6 +59,11 @@ fn print_table(c: &Comparison) {
         .iter()
         .map(|b| format!("{}:{}", b.place, b.matter))
         .collect();
+    match c.matched_by {
+        compare::MatchedBy::Name => {}
+        compare::MatchedBy::Synonym => println!("（按同义词匹配 matched by synonym: {}）", c.query),
+        compare::MatchedBy::Meaning => println!("（按语义匹配 matched by meaning: {}）", c.query),
+    }
     println!("{}", header.join(" | "));
     if !c.missing_in.is_empty() {
         println!("无此事项 (no such matter): {}", c.missing_in.join(", "));
