@@ -276,6 +276,28 @@ fn english_questions_reach_the_chinese_rows_in_every_mode() {
 }
 
 #[test]
+fn a_cited_decree_number_restricts_every_mode_to_rows_citing_it() {
+    for mode in [Mode::Bm25, Mode::Semantic, Mode::Hybrid] {
+        let r = search("国务院令第591号", mode, 10);
+        assert!(r.hits.len() >= 3, "{mode:?}: {} hits", r.hits.len());
+        for hit in &r.hits {
+            let record = engine().record(&hit.id).unwrap();
+            let all = format!("{} {} {}", record.text(), record.basis(), record.case());
+            assert!(
+                all.contains("591"),
+                "{mode:?}: {} does not cite 591",
+                hit.id
+            );
+        }
+    }
+    // 威县's PDF writes it "第 591 号": the same identifier.
+    let r = bm25("国务院令第591号");
+    assert!(r.hits.iter().any(|h| h.source.file.starts_with("003")));
+    // A number no record has leaves the query unrestricted.
+    assert!(!bm25("国务院令第99999号").hits.is_empty());
+}
+
+#[test]
 fn keyword_queries_carry_no_answer() {
     assert!(bm25("烟花爆竹").answer.is_none());
 }

@@ -321,7 +321,7 @@ fn bm25_breakdown(engine: &Engine, queries: &[String], reps: usize) -> Value {
             let t0 = Instant::now();
             let plan = QueryPlan::parse(q, &open.analyzer, &synonyms);
             let query =
-                (!plan.is_empty()).then(|| plan.to_query(&open.fields, &Filters::default()));
+                (!plan.is_empty()).then(|| plan.to_query(&open.fields, &Filters::default(), false));
             let t1 = Instant::now();
             if let Some(query) = &query {
                 let top = TopDocs::with_limit(10).order_by_score();

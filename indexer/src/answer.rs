@@ -25,10 +25,34 @@ static WHO: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid who regex")
 });
 
-/// Weights of evidence by section.
+/// Weights of evidence by section: boundary rows assign a matter between
+/// departments; duty, service and supervision items are the issuer's own
+/// work; accountability prose only mentions it.
 const BOUNDARY_WEIGHT: f32 = 3.0;
 const DUTY_WEIGHT: f32 = 1.0;
 const OTHER_WEIGHT: f32 = 0.3;
+/// Words nearly every duty uses (监管, 负责, 环节 …): they name no aspect,
+/// and matching them would favour long duty texts.
+const GENERIC_DUTY_WORDS: [&str; 14] = [
+    "监管",
+    "监督",
+    "管理",
+    "监督管理",
+    "负责",
+    "承担",
+    "环节",
+    "工作",
+    "问题",
+    "部门",
+    "单位",
+    "依法",
+    "进行",
+    "有关",
+];
+
+/// Factor on evidence outside the split matter when the best hit is a
+/// boundary row.
+const OUTSIDE_SPLIT_WEIGHT: f32 = 0.3;
 /// An aspect a duty explicitly excludes weighs this many times an aspect it
 /// matches: saying "not this" is stronger evidence than saying nothing.
 const EXCLUSION_PENALTY: f32 = 2.0;
@@ -85,11 +109,26 @@ pub fn answer(
 ) -> Option<Answer> {
     let aspect_terms = aspect_terms(query, records, analyzer, synonyms);
     let table = DepartmentTable::builtin();
+    // A boundary row at the top of the ranking means the question is about
+    // a matter split between departments: that split decides, and the rest
+    // (the issuing bureau's general duties — every list here is a 质监局
+    // list — and rows of other matters) counts less.
+    let split_matter = records
+        .first()
+        .filter(|r| r.section == SectionKind::Boundary)
+        .map(|r| r.matter());
     let mut by_name: HashMap<String, AnswerDepartment> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
     for (hit, record) in hits.iter().zip(records) {
         let (matched, excluded) = match_aspect(&fold(record.text()), &aspect_terms);
-        for (name, as_written, weight) in responsible(record, table) {
+        for (name, as_written, mut weight) in responsible(record, table) {
+            let outside_split = split_matter.is_some_and(|m| {
+                record.section != SectionKind::Boundary
+                    || !crate::compare::same_matter(record.matter(), m)
+            });
+            if outside_split {
+                weight *= OUTSIDE_SPLIT_WEIGHT;
+            }
             // The aspect decides between departments that split one matter
             // in a boundary table; duty items of the issuer do not compete.
             // A duty that excludes the aspect ("安装、使用之外的环节") counts
@@ -175,7 +214,12 @@ fn aspect_terms(
         .into_iter()
         .map(|t| t.text)
         .chain(synonyms.document_terms(query))
-        .filter(|t| t.chars().count() >= 2 && !is_stopword(t) && !matters.contains(t.as_str()))
+        .filter(|t| {
+            t.chars().count() >= 2
+                && !is_stopword(t)
+                && !GENERIC_DUTY_WORDS.contains(&t.as_str())
+                && !matters.contains(t.as_str())
+        })
         .collect();
     terms.sort();
     terms.dedup();
@@ -252,12 +296,12 @@ fn responsible(record: &Record, table: &DepartmentTable) -> Vec<(String, String,
         }
         _ => {
             let issuer = table.resolve(&record.bureau.name, record.bureau.level);
-            let weight = if record.section == SectionKind::Duties
-                || record.section == SectionKind::PublicService
-            {
-                DUTY_WEIGHT
-            } else {
+            // Duties, services and the bureau's supervision matters all say
+            // what the issuing bureau itself does; accountability rules do not.
+            let weight = if record.section == SectionKind::Accountability {
                 OTHER_WEIGHT
+            } else {
+                DUTY_WEIGHT
             };
             vec![(issuer.canonical, record.bureau.name.clone(), weight)]
         }

@@ -131,6 +131,11 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     2.0 * common as f32 / (x.len() + y.len()) as f32
 }
 
+/// Whether two matter names are one matter (烟花爆竹安全监管, 烟花爆竹监管).
+pub fn same_matter(a: &str, b: &str) -> bool {
+    a == b || similarity(&matter_core(a), &matter_core(b)) >= SAME_MATTER
+}
+
 /// The matters of all boundary tables, grouped across bureaus.
 pub fn list_matters(engine: &Engine) -> Vec<MatterGroup> {
     let mut groups: Vec<(String, MatterGroup)> = Vec::new();
@@ -350,5 +355,7 @@ mod tests {
     fn similar_names_are_one_matter() {
         assert!(similarity("危险化学品", "危险化学品") >= SAME_MATTER);
         assert!(similarity("食品相关产品", "食品安全") < SAME_MATTER);
+        assert!(same_matter("烟花爆竹安全监管", "烟花爆竹监管"));
+        assert!(!same_matter("烟花爆竹安全监管", "医疗器械使用环节监管"));
     }
 }

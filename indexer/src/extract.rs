@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use crate::departments::DepartmentTable;
 use crate::read::{Column, ProseBlock, ReadDocument, Row, SectionBody};
-use crate::record::{Bureau, Department, Fields, LineSpan, Record, SectionKind, Source};
+use crate::record::{Bureau, Department, Fields, Inherited, LineSpan, Record, SectionKind, Source};
 use crate::text;
 
 /// Turns a read document into records with provenance.
@@ -18,7 +18,9 @@ pub fn records(doc: &ReadDocument, file: &str, bureau: &Bureau) -> Vec<Record> {
             SectionBody::Table(table) => {
                 for row in &table.rows {
                     for (fields, span) in row_records(section.kind, row, bureau) {
-                        out.push(make(&mut ids, bureau, section.kind, fields, file, span));
+                        let mut record = make(&mut ids, bureau, section.kind, fields, file, span);
+                        record.inherited = inherited(row);
+                        out.push(record);
                     }
                 }
             }
@@ -54,7 +56,23 @@ fn make(
         section,
         fields,
         source: Source::new(file, span),
+        inherited: Vec::new(),
     }
+}
+
+/// The basis and case cells a row got from a merged cell above it.
+fn inherited(row: &Row) -> Vec<Inherited> {
+    [
+        (Column::Basis, Inherited::Basis),
+        (Column::Case, Inherited::Case),
+    ]
+    .into_iter()
+    .filter(|(column, _)| {
+        row.cell(*column)
+            .is_some_and(|c| c.span.is_none() && !c.is_blank())
+    })
+    .map(|(_, field)| field)
+    .collect()
 }
 
 fn prose_fields(block: &ProseBlock) -> Fields {

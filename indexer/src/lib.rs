@@ -26,5 +26,5 @@ pub mod tokenizer;
 
 pub use corpus::{Corpus, FileWarning};
 pub use error::{Error, Result};
-pub use record::{Bureau, Department, Fields, LineSpan, Record, SectionKind, Source};
+pub use record::{Bureau, Department, Fields, Inherited, LineSpan, Record, SectionKind, Source};
 pub use search::{Engine, Hit, Mode, SearchRequest, SearchResponse};

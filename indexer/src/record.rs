@@ -225,6 +225,19 @@ pub struct Record {
     pub section: SectionKind,
     pub fields: Fields,
     pub source: Source,
+    /// Fields whose value a vertically merged cell carried down from the row
+    /// above: they describe this row too, but their text is on another
+    /// row's lines, which is the one to cite for it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub inherited: Vec<Inherited>,
+}
+
+/// A field filled from a merged cell of the row above.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Inherited {
+    Basis,
+    Case,
 }
 
 impl Record {
@@ -272,6 +285,11 @@ impl Record {
             | Fields::Service { basis, .. } => basis,
             Fields::Prose { .. } => "",
         }
+    }
+
+    /// Whether `field` was carried down from the row above.
+    pub fn inherits(&self, field: Inherited) -> bool {
+        self.inherited.contains(&field)
     }
 
     /// Case text of boundary rows.

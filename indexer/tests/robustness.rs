@@ -560,7 +560,7 @@ fn query_plan_never_panics() {
             let open = engine().index();
             let plan = QueryPlan::parse(&query, &open.analyzer, &Synonyms::builtin());
             if !plan.is_empty() {
-                let _ = plan.to_query(&open.fields, &filters);
+                let _ = plan.to_query(&open.fields, &filters, true);
             }
             Ok(())
         },

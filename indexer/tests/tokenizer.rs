@@ -205,7 +205,11 @@ fn english_words_map_to_the_lists_terms_in_query_order() {
         text,
         "who regulates fireworks quality 监督管理 烟花爆竹 质量"
     );
-    // Chinese questions are embedded as typed.
+    assert_eq!(
+        qsearch::search::query::embedding_text("煙花爆竹品質誰監管", &synonyms),
+        "烟花爆竹品质谁监管"
+    );
+    // Chinese questions are otherwise embedded as typed.
     let chinese = "过年放鞭炮出事找谁";
     assert_eq!(
         qsearch::search::query::embedding_text(chinese, &synonyms),

@@ -11,7 +11,7 @@ use super::store::{MANIFEST, Manifest};
 use super::{RECORDS_FILE, analyzer_for};
 use crate::error::{Error, Result};
 use crate::progress::Progress;
-use crate::record::Record;
+use crate::record::{Inherited, Record};
 use crate::tokenizer;
 
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
@@ -54,8 +54,18 @@ fn document(f: &IndexFields, idx: usize, record: &Record) -> TantivyDocument {
     }
     doc.add_text(f.text, record.text());
     doc.add_text(f.context, context_of(record));
-    doc.add_text(f.basis, record.basis());
-    doc.add_text(f.case, record.case());
+    let own_or_inherited = |field: Inherited| {
+        if record.inherits(field) {
+            f.inherited
+        } else {
+            match field {
+                Inherited::Basis => f.basis,
+                Inherited::Case => f.case,
+            }
+        }
+    };
+    doc.add_text(own_or_inherited(Inherited::Basis), record.basis());
+    doc.add_text(own_or_inherited(Inherited::Case), record.case());
     let keys = FilterKeys::of(record);
     for b in &keys.bureau {
         doc.add_text(f.bureau, b);

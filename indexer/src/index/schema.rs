@@ -23,6 +23,8 @@ pub struct IndexFields {
     pub context: Field,
     pub basis: Field,
     pub case: Field,
+    /// Basis and case text carried down from a merged cell of the row above.
+    pub inherited: Field,
     pub bureau: Field,
     pub province: Field,
     pub section: Field,
@@ -44,7 +46,8 @@ impl IndexFields {
             text: b.add_text_field("text", zh.clone()),
             context: b.add_text_field("context", zh.clone()),
             basis: b.add_text_field("basis", zh.clone()),
-            case: b.add_text_field("case", zh),
+            case: b.add_text_field("case", zh.clone()),
+            inherited: b.add_text_field("inherited", zh),
             bureau: b.add_text_field("bureau", STRING),
             province: b.add_text_field("province", STRING),
             section: b.add_text_field("section", STRING),
@@ -64,6 +67,7 @@ impl IndexFields {
             context: f("context")?,
             basis: f("basis")?,
             case: f("case")?,
+            inherited: f("inherited")?,
             bureau: f("bureau")?,
             province: f("province")?,
             section: f("section")?,
@@ -72,8 +76,10 @@ impl IndexFields {
     }
 
     /// Searched text fields with their boosts: matter and department above
-    /// the text, the text above context, basis and case.
-    pub fn weighted_text_fields(&self) -> [(Field, f32); 6] {
+    /// the text, the text above context, basis and case; a basis or case
+    /// inherited from a merged cell least, so the row that holds the text
+    /// ranks above the rows it was carried into.
+    pub fn weighted_text_fields(&self) -> [(Field, f32); 7] {
         [
             (self.matter, 3.0),
             (self.department, 2.5),
@@ -81,6 +87,7 @@ impl IndexFields {
             (self.context, 1.2),
             (self.basis, 1.0),
             (self.case, 0.5),
+            (self.inherited, 0.3),
         ]
     }
 }

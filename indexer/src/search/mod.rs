@@ -3,6 +3,7 @@
 pub mod bm25;
 pub mod hit;
 pub mod hybrid;
+pub mod identifiers;
 pub mod query;
 pub mod snippet;
 
@@ -259,7 +260,12 @@ impl Engine {
         let searcher = self.reader.searcher();
         let mut plan = QueryPlan::parse(&request.query, &self.open.analyzer, &self.synonyms);
         plan.drop_common_subwords(|t| self.doc_freq(&searcher, t), searcher.num_docs());
-        let query = (!plan.is_empty()).then(|| plan.to_query(&self.open.fields, &request.filters));
+        let cited = identifiers::records_citing(&searcher, &self.open.fields, &plan)?;
+        let passes = |i: usize| {
+            self.passes(i, &request.filters) && cited.as_ref().is_none_or(|c| c.contains(&i))
+        };
+        let query = (!plan.is_empty())
+            .then(|| plan.to_query(&self.open.fields, &request.filters, cited.is_some()));
         let mut warnings = self.notices.clone();
         let mode = match (&self.semantic, request.mode) {
             (None, Mode::Semantic | Mode::Hybrid) => Mode::Bm25,
@@ -285,9 +291,7 @@ impl Engine {
                     .embedder
                     .embed_query(&query::embedding_text(&request.query, &self.synonyms))
                 {
-                    Ok(v) => semantic
-                        .index
-                        .search(&v, candidates, &|i| self.passes(i, &request.filters)),
+                    Ok(v) => semantic.index.search(&v, candidates, &passes),
                     Err(e) => {
                         warnings.push(format!("query embedding failed ({e}); BM25 results only"));
                         Vec::new()

@@ -79,7 +79,7 @@ pub(crate) fn fold_char(c: char) -> char {
 
 /// Traditional → simplified with zhconv's maintained tables (MediaWiki and
 /// OpenCC), including its phrase rules (乾燥 → 干燥 but 乾隆 stays).
-fn to_simplified(text: &str) -> String {
+pub(crate) fn to_simplified(text: &str) -> String {
     zhconv(text, Variant::ZhHans)
 }
 

@@ -84,6 +84,12 @@ pub fn fold(text: &str) -> String {
     fold_mapped(text).text
 }
 
+/// Traditional → simplified only (no case or width change): for text handed
+/// to the embedding model, which was given simplified passages.
+pub fn simplified(text: &str) -> String {
+    fold::to_simplified(text)
+}
+
 /// One token: its folded text, its byte range in the original text and its
 /// position (see the module documentation).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
