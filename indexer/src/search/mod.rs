@@ -255,6 +255,11 @@ impl Engine {
 
     /// Runs a search in the requested mode, falling back to BM25 (with a
     /// warning) when the semantic half is unavailable.
+    ///
+    /// Steps: plan the query (drop common sub-words, find cited
+    /// identifiers) → BM25 and vector candidates under the same filters →
+    /// RRF fusion (plus the boundary prior for who-questions) → hits with
+    /// snippets → the who-answer.
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         Engine::validate(request)?;
         let searcher = self.reader.searcher();
@@ -267,16 +272,13 @@ impl Engine {
         let query = (!plan.is_empty())
             .then(|| plan.to_query(&self.open.fields, &request.filters, cited.is_some()));
         let mut warnings = self.notices.clone();
-        let mode = match (&self.semantic, request.mode) {
-            (None, Mode::Semantic | Mode::Hybrid) => Mode::Bm25,
-            (_, mode) => mode,
-        };
+        let mode = self.effective_mode(request.mode);
         let candidates = if mode == Mode::Bm25 {
             request.limit
         } else {
             CANDIDATES.max(request.limit)
         };
-        let bm25: Vec<(usize, f32)> = match (&query, mode) {
+        let bm25 = match (&query, mode) {
             (Some(q), Mode::Bm25 | Mode::Hybrid) => {
                 bm25::search(&searcher, &self.open.fields, q.as_ref(), candidates)?
                     .into_iter()
@@ -285,20 +287,11 @@ impl Engine {
             }
             _ => Vec::new(),
         };
-        let vector = match (&self.semantic, mode) {
-            (Some(semantic), Mode::Semantic | Mode::Hybrid) => {
-                match semantic
-                    .embedder
-                    .embed_query(&query::embedding_text(&request.query, &self.synonyms))
-                {
-                    Ok(v) => semantic.index.search(&v, candidates, &passes),
-                    Err(e) => {
-                        warnings.push(format!("query embedding failed ({e}); BM25 results only"));
-                        Vec::new()
-                    }
-                }
+        let vector = match mode {
+            Mode::Semantic | Mode::Hybrid => {
+                self.vector_candidates(&request.query, candidates, &passes, &mut warnings)
             }
-            _ => Vec::new(),
+            Mode::Bm25 => Vec::new(),
         };
         let who = crate::answer::is_who_question(&request.query);
         let mut fused = hybrid::fuse(&bm25, &vector);
@@ -309,7 +302,61 @@ impl Engine {
             });
         }
         let snippets = Snippets::new(&searcher, query.as_deref(), &self.open.fields);
-        let hits = fused
+        let mut response = SearchResponse {
+            query: request.query.clone(),
+            mode,
+            hits: self.hits(fused, mode, request, &snippets),
+            answer: None,
+            warnings,
+        };
+        if who {
+            self.attach_answer(&mut response);
+        }
+        Ok(response)
+    }
+
+    /// The mode a request runs in: semantic and hybrid need the model.
+    fn effective_mode(&self, requested: Mode) -> Mode {
+        match (&self.semantic, requested) {
+            (None, Mode::Semantic | Mode::Hybrid) => Mode::Bm25,
+            (_, mode) => mode,
+        }
+    }
+
+    /// The vector half's candidates; an embedding failure becomes a warning
+    /// and leaves BM25 to answer alone.
+    fn vector_candidates(
+        &self,
+        query: &str,
+        k: usize,
+        passes: &dyn Fn(usize) -> bool,
+        warnings: &mut Vec<String>,
+    ) -> Vec<(usize, f32)> {
+        let Some(semantic) = &self.semantic else {
+            return Vec::new();
+        };
+        match semantic
+            .embedder
+            .embed_query(&query::embedding_text(query, &self.synonyms))
+        {
+            Ok(v) => semantic.index.search(&v, k, passes),
+            Err(e) => {
+                warnings.push(format!("query embedding failed ({e}); BM25 results only"));
+                Vec::new()
+            }
+        }
+    }
+
+    /// The first `limit` fused candidates as hits, scored in the mode's own
+    /// terms (BM25 score, cosine or fused score).
+    fn hits(
+        &self,
+        fused: Vec<hybrid::Fused>,
+        mode: Mode,
+        request: &SearchRequest,
+        snippets: &Snippets,
+    ) -> Vec<Hit> {
+        fused
             .into_iter()
             .take(request.limit)
             .enumerate()
@@ -324,18 +371,7 @@ impl Engine {
                 hit.explain = request.explain.then_some(f.explain);
                 hit
             })
-            .collect();
-        let mut response = SearchResponse {
-            query: request.query.clone(),
-            mode,
-            hits,
-            answer: None,
-            warnings,
-        };
-        if who {
-            self.attach_answer(&mut response);
-        }
-        Ok(response)
+            .collect()
     }
 
     /// Records containing `term` in any searched field (the largest of the
