@@ -307,10 +307,9 @@ fn vector_search(vectors: &[Vec<f32>], queries: &[Vec<f32>], k: usize) -> Vec<(S
 /// `Engine::search` (which adds snippets, hits and who-answers).
 fn bm25_breakdown(engine: &Engine, queries: &[String], reps: usize) -> Value {
     use qsearch::index::Filters;
-    use qsearch::search::{QueryPlan, bm25};
+    use qsearch::search::bm25;
     use tantivy::collector::TopDocs;
     let open = engine.index();
-    let synonyms = qsearch::tokenizer::Synonyms::builtin();
     let reader = open.index.reader().expect("reader");
     let searcher = reader.searcher();
     let mut stages: [Vec<Duration>; 5] = Default::default();
@@ -319,7 +318,7 @@ fn bm25_breakdown(engine: &Engine, queries: &[String], reps: usize) -> Value {
     for _ in 0..reps {
         for q in queries {
             let t0 = Instant::now();
-            let plan = QueryPlan::parse(q, &open.analyzer, &synonyms);
+            let plan = engine.plan(q);
             let query =
                 (!plan.is_empty()).then(|| plan.to_query(&open.fields, &Filters::default(), false));
             let t1 = Instant::now();
@@ -409,7 +408,6 @@ fn flat_query(
 /// expensive: terms in most records must all be scored).
 fn slowest_terms(engine: &Engine, slowest: &Value) -> Value {
     let open = engine.index();
-    let synonyms = qsearch::tokenizer::Synonyms::builtin();
     let searcher = open.index.reader().expect("reader").searcher();
     let n = searcher.num_docs().max(1) as f64;
     let queries = slowest.as_array().map(Vec::as_slice).unwrap_or_default();
@@ -417,7 +415,7 @@ fn slowest_terms(engine: &Engine, slowest: &Value) -> Value {
         .iter()
         .filter_map(|q| q["query"].as_str())
         .map(|q| {
-            let plan = qsearch::search::QueryPlan::parse(q, &open.analyzer, &synonyms);
+            let plan = engine.plan(q);
             let terms: Vec<Value> = plan
                 .terms()
                 .into_iter()

@@ -263,8 +263,7 @@ impl Engine {
     pub fn search(&self, request: &SearchRequest) -> Result<SearchResponse> {
         Engine::validate(request)?;
         let searcher = self.reader.searcher();
-        let mut plan = QueryPlan::parse(&request.query, &self.open.analyzer, &self.synonyms);
-        plan.drop_common_subwords(|t| self.doc_freq(&searcher, t), searcher.num_docs());
+        let plan = self.plan_with(&searcher, &request.query);
         let cited = identifiers::records_citing(&searcher, &self.open.fields, &plan)?;
         let passes = |i: usize| {
             self.passes(i, &request.filters) && cited.as_ref().is_none_or(|c| c.contains(&i))
@@ -313,6 +312,18 @@ impl Engine {
             self.attach_answer(&mut response);
         }
         Ok(response)
+    }
+
+    /// The query plan a search runs: parsed with the index's analyzer and
+    /// synonyms, common sub-words dropped.
+    pub fn plan(&self, query: &str) -> QueryPlan {
+        self.plan_with(&self.reader.searcher(), query)
+    }
+
+    fn plan_with(&self, searcher: &tantivy::Searcher, query: &str) -> QueryPlan {
+        let mut plan = QueryPlan::parse(query, &self.open.analyzer, &self.synonyms);
+        plan.drop_common_subwords(|t| self.doc_freq(searcher, t), searcher.num_docs());
+        plan
     }
 
     /// The mode a request runs in: semantic and hybrid need the model.
