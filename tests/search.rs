@@ -264,7 +264,7 @@ fn a_duty_that_excludes_the_aspect_does_not_answer_it() {
 }
 
 #[test]
-fn english_questions_reach_the_chinese_rows_in_every_mode() {
+fn english_questions_reach_the_chinese_rows_in_semantic_and_hybrid_modes() {
     for mode in [Mode::Semantic, Mode::Hybrid] {
         let r = search("who supervises direct selling", mode, 3);
         assert!(

@@ -129,18 +129,7 @@ pub fn answer(
             if outside_split {
                 weight *= OUTSIDE_SPLIT_WEIGHT;
             }
-            // The aspect decides between departments that split one matter
-            // in a boundary table; duty items of the issuer do not compete.
-            // A duty that excludes the aspect ("安装、使用之外的环节") counts
-            // against its department.
-            let aspect_bonus = if aspect_terms.is_empty() || record.section != SectionKind::Boundary
-            {
-                1.0
-            } else {
-                let n = aspect_terms.len() as f32;
-                let excluded = EXCLUSION_PENALTY * excluded as f32;
-                (1.0 + (matched.len() as f32 - excluded) / n).max(0.1)
-            };
+            let aspect_bonus = aspect_bonus(record, matched.len(), excluded, aspect_terms.len());
             let score = weight * aspect_bonus / (hit.rank as f32);
             let entry = by_name.entry(name.clone()).or_insert_with(|| {
                 order.push(name.clone());
@@ -224,6 +213,18 @@ fn aspect_terms(
     terms.sort();
     terms.dedup();
     terms
+}
+
+/// How a record's aspect match scales its evidence. The aspect decides
+/// between departments that split one matter in a boundary table; duty
+/// items of the issuer do not compete. A duty that excludes the aspect
+/// ("安装、使用之外的环节") counts against its department.
+fn aspect_bonus(record: &Record, matched: usize, excluded: usize, aspect_terms: usize) -> f32 {
+    if aspect_terms == 0 || record.section != SectionKind::Boundary {
+        return 1.0;
+    }
+    let net = matched as f32 - EXCLUSION_PENALTY * excluded as f32;
+    (1.0 + net / aspect_terms as f32).max(0.1)
 }
 
 /// Markers after which a clause's preceding words are excluded, not

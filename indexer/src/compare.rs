@@ -274,8 +274,7 @@ fn find_group<'g>(
     if let Some(group) = by_name(groups, &matter_core(matter)) {
         return Some((group, MatchedBy::Name));
     }
-    let synonyms = crate::tokenizer::Synonyms::builtin();
-    for term in synonyms.document_terms(matter) {
+    for term in engine.synonyms().document_terms(matter) {
         if let Some(group) = by_name(groups, &matter_core(&term)) {
             return Some((group, MatchedBy::Synonym));
         }
@@ -314,8 +313,14 @@ fn by_meaning<'g>(
     let embedder = &engine.semantic()?.embedder;
     let query = embedder.embed_query(matter).ok()?;
     let mut best: Option<(&MatterGroup, f32)> = None;
+    let mut embedded: Vec<&str> = Vec::new();
     for group in groups {
         for name in &group.bureaus {
+            // Bureaus often share a matter's name: embed each name once.
+            if embedded.contains(&name.matter.as_str()) {
+                continue;
+            }
+            embedded.push(&name.matter);
             let vector = embedder.embed_query(&name.matter).ok()?;
             let cosine = crate::embed::vector_index::dot(&query, &vector);
             if best.is_none_or(|(_, b)| cosine > b) {

@@ -248,6 +248,11 @@ impl Engine {
         Ok(())
     }
 
+    /// The synonym list queries are expanded with.
+    pub fn synonyms(&self) -> &Synonyms {
+        &self.synonyms
+    }
+
     /// The semantic half, when loaded.
     pub fn semantic(&self) -> Option<&Semantic> {
         self.semantic.as_ref()

@@ -32,6 +32,8 @@ const SYNONYM_WEIGHT: f32 = 0.7;
 pub struct TermGroup {
     pub terms: Vec<String>,
     pub weight: f32,
+    /// The group came from a synonym's expansion, not from the query.
+    pub from_synonym: bool,
 }
 
 /// How much sub-word matches add beyond the best one in their group.
@@ -108,7 +110,7 @@ impl QueryPlan {
     pub fn identifiers(&self) -> Vec<Vec<&str>> {
         self.groups
             .iter()
-            .filter(|g| g.weight >= 1.0 && is_identifier(&g.terms[0]))
+            .filter(|g| !g.from_synonym && is_identifier(&g.terms[0]))
             .map(|g| {
                 g.terms
                     .iter()
@@ -132,12 +134,12 @@ impl QueryPlan {
     }
 
     fn add_free_text(&mut self, text: &str, analyzer: &ChineseAnalyzer, synonyms: &Synonyms) {
-        self.add_groups(analyzer, text, 1.0);
+        self.add_groups(analyzer, text, false);
         let folded = fold(text);
         for (key, expansions) in synonyms.iter() {
             if folded.contains(key) {
                 for expansion in expansions {
-                    self.add_groups(analyzer, expansion, SYNONYM_WEIGHT);
+                    self.add_groups(analyzer, expansion, true);
                 }
             }
         }
@@ -145,7 +147,8 @@ impl QueryPlan {
 
     /// Groups the tokens of `text` by the word that covers them; stop words
     /// are dropped and terms already in the plan are not added again.
-    fn add_groups(&mut self, analyzer: &ChineseAnalyzer, text: &str, weight: f32) {
+    fn add_groups(&mut self, analyzer: &ChineseAnalyzer, text: &str, from_synonym: bool) {
+        let weight = if from_synonym { SYNONYM_WEIGHT } else { 1.0 };
         let mut tokens: Vec<_> = analyzer
             .tokens(text)
             .into_iter()
@@ -179,6 +182,7 @@ impl QueryPlan {
                         TermGroup {
                             terms: vec![t.text],
                             weight,
+                            from_synonym,
                         },
                     ))
                 }
