@@ -13,10 +13,10 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use qsearch::bench_corpus::{self, XorShift};
+use qsearch::engine::EngineOptions;
 use qsearch::index::{IndexStore, OpenIndex};
 use qsearch::paths::Paths;
 use qsearch::progress::{Progress, Silent};
-use qsearch::search::EngineOptions;
 use qsearch::tokenizer::Synonyms;
 use qsearch::{Engine, Mode, SearchRequest};
 use qsearch_tests::seeds_dir;

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use qsearch::engine::EngineOptions;
 use qsearch::paths::{MODEL_DIR_ENV, Paths};
-use qsearch::search::EngineOptions;
 use qsearch_server::{AppState, Limits};
 
 /// The project directory.

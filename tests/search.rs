@@ -7,9 +7,9 @@
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
+use qsearch::engine::EngineOptions;
 use qsearch::paths::Paths;
 use qsearch::progress::Silent;
-use qsearch::search::EngineOptions;
 use qsearch::{Engine, Mode, SearchRequest, SectionKind};
 use qsearch_tests::seeds_dir;
 

@@ -5,15 +5,16 @@ use std::io::IsTerminal;
 
 use owo_colors::{OwoColorize, Stream};
 use qsearch::SearchResponse;
-use qsearch::answer::Answer;
+use qsearch::answer::{Answer, AnswerDepartment, Coverage};
 use qsearch::search::Hit;
 
 pub fn print_response(response: &SearchResponse, explain: bool) {
     for warning in &response.warnings {
         eprintln!("qsearch: {warning}");
     }
-    if let Some(answer) = &response.answer {
-        print_answer(answer);
+    let answer = response.answer.as_ref().filter(|a| a.asked);
+    if let Some(answer) = answer {
+        print_answer(answer, &response.query, explain);
     }
     if response.hits.is_empty() {
         println!(
@@ -23,39 +24,106 @@ pub fn print_response(response: &SearchResponse, explain: bool) {
         );
         return;
     }
+    if answer.is_some_and(|a| a.coverage != Coverage::Covered) {
+        println!("可能相关的条文 (possibly related passages):\n");
+    }
     for hit in &response.hits {
         print_hit(hit, explain);
     }
 }
 
-/// The one-line answer, e.g. `烟花爆竹安全监管（质量）: 质监局 (今 市场监督管理局) — 鹿泉区, 常德市`.
-fn print_answer(answer: &Answer) {
-    let names: Vec<String> = answer
-        .departments
-        .iter()
-        .map(|d| {
-            let now = if d.current_name != d.name {
-                format!(" (今 {})", d.current_name)
-            } else {
-                String::new()
-            };
-            format!("{}{now} — {}", d.name, d.bureaus.join(", "))
-        })
-        .collect();
-    let line = format!("{}: {}", answer.topic, names.join("; "));
-    println!("{}", line.if_supports_color(Stream::Stdout, |s| s.bold()));
-    for d in answer.departments.iter().filter(|d| !d.offices.is_empty()) {
-        println!("   {} 科室/电话: {}", d.name, d.offices.join("; "));
+/// The answer: for a covered question one line such as
+/// `烟花爆竹安全监管（质量）: 质监局 (今 市场监督管理局) — 鹿泉区, 常德市`; otherwise
+/// a plain statement that the lists do not say, the nearest matters they do
+/// cover and the candidates, if any, marked as such.
+fn print_answer(answer: &Answer, query: &str, explain: bool) {
+    match answer.coverage {
+        Coverage::Covered => {
+            let names: Vec<String> = answer.departments.iter().map(department_line).collect();
+            let line = format!("{}: {}", answer.topic, names.join("; "));
+            println!("{}", line.if_supports_color(Stream::Stdout, |s| s.bold()));
+            for d in answer.departments.iter().filter(|d| !d.offices.is_empty()) {
+                println!("   {} 科室/电话: {}", d.name, d.offices.join("; "));
+            }
+            if !answer.also_involved.is_empty() {
+                let others: Vec<&str> = answer
+                    .also_involved
+                    .iter()
+                    .map(|d| d.name.as_str())
+                    .collect();
+                println!("   也涉及 (also involved): {}", others.join(", "));
+            }
+        }
+        Coverage::Uncertain | Coverage::NotCovered => {
+            let line = format!(
+                "这些清单没有写明谁负责「{}」(not covered by the loaded lists: {})",
+                query.trim(),
+                answer.lists.join(", ")
+            );
+            println!("{}", line.if_supports_color(Stream::Stdout, |s| s.bold()));
+            if !answer.candidates.is_empty() {
+                let names: Vec<String> = answer.candidates.iter().map(department_line).collect();
+                println!(
+                    "   不确定 (uncertain) — 相关条文涉及的部门, 仅供参考 (candidates, not an answer): {}",
+                    names.join("; ")
+                );
+            }
+            if !answer.nearest_matters.is_empty() {
+                let near: Vec<String> = answer
+                    .nearest_matters
+                    .iter()
+                    .map(|m| {
+                        format!(
+                            "{} ({} {}:{}-{})",
+                            m.matter,
+                            m.place,
+                            m.source.file,
+                            m.source.line_start,
+                            m.source.line_end
+                        )
+                    })
+                    .collect();
+                println!(
+                    "   清单涉及的相近事项 (nearest matters the lists cover): {}",
+                    near.join("; ")
+                );
+            }
+            println!("   提示: 12345 是政府服务便民热线 (12345 is the general government hotline)");
+        }
     }
-    if !answer.also_involved.is_empty() {
-        let others: Vec<&str> = answer
-            .also_involved
+    if explain {
+        println!(
+            "   explain: {} · confidence {:.2} · {}",
+            answer.coverage.as_str(),
+            answer.confidence,
+            answer.reason
+        );
+        let concepts: Vec<String> = answer
+            .concepts
             .iter()
-            .map(|d| d.name.as_str())
+            .map(|c| {
+                let unknown = if c.known { "" } else { " (not in the lists)" };
+                format!(
+                    "{} w{:.1}{unknown} {:.0}%",
+                    c.word,
+                    c.weight,
+                    c.credit * 100.0
+                )
+            })
             .collect();
-        println!("   也涉及 (also involved): {}", others.join(", "));
+        println!("   concepts: {}", concepts.join(", "));
     }
     println!();
+}
+
+/// `质监局 (今 市场监督管理局) — 鹿泉区, 常德市`
+fn department_line(d: &AnswerDepartment) -> String {
+    let now = if d.current_name != d.name {
+        format!(" (今 {})", d.current_name)
+    } else {
+        String::new()
+    };
+    format!("{}{now} — {}", d.name, d.bureaus.join(", "))
 }
 
 fn print_hit(hit: &Hit, explain: bool) {

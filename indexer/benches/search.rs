@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use qsearch::embed::{DEFAULT_MODEL, ModelDir, provision};
+use qsearch::engine::EngineOptions;
 use qsearch::paths::Paths;
 use qsearch::progress::Silent;
-use qsearch::search::EngineOptions;
 use qsearch::{Engine, Mode, Record, SearchRequest};
 
 fn project() -> PathBuf {

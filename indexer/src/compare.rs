@@ -7,9 +7,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::departments::DepartmentTable;
+use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::record::SectionKind;
-use crate::search::Engine;
 
 /// One matter and the bureaus whose lists have it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

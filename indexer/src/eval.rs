@@ -1,6 +1,8 @@
 //! Retrieval evaluation, exactly as `../shared/eval/README.md` defines it
-//! (nDCG@k, Recall@k, MRR@k, department accuracy@1), so `qsearch eval` and
-//! the reference `score.py` give the same numbers on the same results.
+//! (nDCG@k, Recall@k, MRR@k, department accuracy@1, abstention on questions
+//! the lists do not cover, wrong abstention on those they do), so
+//! `qsearch eval` and the reference `score.py` give the same numbers on the
+//! same results.
 
 use std::collections::{BTreeMap, HashSet};
 use std::sync::LazyLock;
@@ -19,6 +21,13 @@ pub struct Judgment {
     pub relevant: Vec<GoldSpan>,
     #[serde(default)]
     pub answer_departments: Option<Vec<String>>,
+    /// `false` for a question no passage of the documents answers.
+    #[serde(default = "covered_by_default")]
+    pub covered: bool,
+}
+
+fn covered_by_default() -> bool {
+    true
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -28,24 +37,30 @@ pub struct GoldSpan {
     pub grade: u8,
 }
 
-/// Metrics of one query; `dept` only for queries that name departments.
+/// Metrics of one query; each only where the judgment defines it: ranking
+/// metrics for covered queries, `dept` and `abstain_wrongly` for those that
+/// name departments, `abstain` for uncovered ones.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 pub struct QueryScore {
-    pub ndcg: f64,
-    pub recall: f64,
-    pub mrr: f64,
+    pub ndcg: Option<f64>,
+    pub recall: Option<f64>,
+    pub mrr: Option<f64>,
     pub dept: Option<f64>,
+    pub abstain: Option<f64>,
+    pub abstain_wrongly: Option<f64>,
 }
 
-/// Averages per query kind, plus "ALL".
+/// Averages per query kind, plus "ALL"; a metric no query defines is `None`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct KindSummary {
     pub n: usize,
-    pub ndcg: f64,
-    pub recall: f64,
-    pub mrr: f64,
+    pub ndcg: Option<f64>,
+    pub recall: Option<f64>,
+    pub mrr: Option<f64>,
     pub dept: Option<f64>,
     pub dept_n: usize,
+    pub abstain: Option<f64>,
+    pub abstain_wrongly: Option<f64>,
 }
 
 pub fn parse_judgments(text: &str) -> Result<Vec<Judgment>, String> {
@@ -96,8 +111,22 @@ pub fn canon(name: &str) -> String {
         .map_or(n, |(_, short)| short.to_string())
 }
 
+/// Whether a response names any department.
+fn names_department(response: &SearchResponse) -> bool {
+    response
+        .answer
+        .as_ref()
+        .is_some_and(|a| !a.departments.is_empty())
+}
+
 /// Scores one query's result at cut-off `k`.
 pub fn score_query(judgment: &Judgment, response: &SearchResponse, k: usize) -> QueryScore {
+    if !judgment.covered {
+        return QueryScore {
+            abstain: Some(if names_department(response) { 0.0 } else { 1.0 }),
+            ..QueryScore::default()
+        };
+    }
     let gold = &judgment.relevant;
     let mut used = HashSet::new();
     let grades: Vec<u8> = response
@@ -133,33 +162,36 @@ pub fn score_query(judgment: &Judgment, response: &SearchResponse, k: usize) -> 
         .iter()
         .position(|&g| g == 2)
         .map_or(0.0, |i| 1.0 / (i + 1) as f64);
-    let dept = judgment
+    let wanted = judgment
         .answer_departments
         .as_ref()
-        .filter(|w| !w.is_empty())
-        .map(|wanted| {
-            let top = response.answer.as_ref().and_then(|a| a.departments.first());
-            let names: HashSet<String> = top
-                .map(|d| {
-                    [&d.name, &d.as_written, &d.current_name]
-                        .into_iter()
-                        .map(|n| canon(n))
-                        .filter(|n| !n.is_empty())
-                        .collect()
-                })
-                .unwrap_or_default();
-            let wanted: HashSet<String> = wanted.iter().map(|w| canon(w)).collect();
-            if names.intersection(&wanted).next().is_some() {
-                1.0
-            } else {
-                0.0
-            }
-        });
+        .filter(|w| !w.is_empty());
+    let dept = wanted.map(|wanted| {
+        let top = response.answer.as_ref().and_then(|a| a.departments.first());
+        let names: HashSet<String> = top
+            .map(|d| {
+                [&d.name, &d.as_written, &d.current_name]
+                    .into_iter()
+                    .map(|n| canon(n))
+                    .filter(|n| !n.is_empty())
+                    .collect()
+            })
+            .unwrap_or_default();
+        let wanted: HashSet<String> = wanted.iter().map(|w| canon(w)).collect();
+        if names.intersection(&wanted).next().is_some() {
+            1.0
+        } else {
+            0.0
+        }
+    });
+    let abstain_wrongly = wanted.map(|_| if names_department(response) { 0.0 } else { 1.0 });
     QueryScore {
-        ndcg: if idcg > 0.0 { dcg / idcg } else { 0.0 },
-        recall,
-        mrr,
+        ndcg: Some(if idcg > 0.0 { dcg / idcg } else { 0.0 }),
+        recall: Some(recall),
+        mrr: Some(mrr),
         dept,
+        abstain: None,
+        abstain_wrongly,
     }
 }
 
@@ -186,25 +218,31 @@ fn credited_grade(hit: &crate::search::Hit, gold: &[GoldSpan], used: &mut HashSe
     best.0
 }
 
-/// Averages per kind, with an "ALL" row.
+/// Averages per kind, with an "ALL" row; each metric over the queries
+/// that define it.
 pub fn summarize(scores: &[(String, QueryScore)]) -> BTreeMap<String, KindSummary> {
     let mut groups: BTreeMap<String, Vec<QueryScore>> = BTreeMap::new();
     for (kind, s) in scores {
         groups.entry(kind.clone()).or_default().push(*s);
         groups.entry("ALL".to_string()).or_default().push(*s);
     }
+    let mean = |values: Vec<f64>| {
+        (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+    };
     groups
         .into_iter()
         .map(|(kind, ss)| {
-            let n = ss.len() as f64;
-            let depts: Vec<f64> = ss.iter().filter_map(|s| s.dept).collect();
+            let metric =
+                |f: fn(&QueryScore) -> Option<f64>| mean(ss.iter().filter_map(f).collect());
             let summary = KindSummary {
                 n: ss.len(),
-                ndcg: ss.iter().map(|s| s.ndcg).sum::<f64>() / n,
-                recall: ss.iter().map(|s| s.recall).sum::<f64>() / n,
-                mrr: ss.iter().map(|s| s.mrr).sum::<f64>() / n,
-                dept: (!depts.is_empty()).then(|| depts.iter().sum::<f64>() / depts.len() as f64),
-                dept_n: depts.len(),
+                ndcg: metric(|s| s.ndcg),
+                recall: metric(|s| s.recall),
+                mrr: metric(|s| s.mrr),
+                dept: metric(|s| s.dept),
+                dept_n: ss.iter().filter(|s| s.dept.is_some()).count(),
+                abstain: metric(|s| s.abstain),
+                abstain_wrongly: metric(|s| s.abstain_wrongly),
             };
             (kind, summary)
         })
@@ -214,27 +252,29 @@ pub fn summarize(scores: &[(String, QueryScore)]) -> BTreeMap<String, KindSummar
 /// The table `qsearch eval` prints (same layout as score.py).
 pub fn format_table(summary: &BTreeMap<String, KindSummary>, k: usize) -> String {
     let mut out = format!(
-        "{:<12}{:>4}{:>12}{:>12}{:>12}{:>12}\n",
+        "{:<12}{:>4}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
         "kind",
         "n",
         format!("ndcg@{k}"),
         format!("recall@{k}"),
         format!("mrr@{k}"),
-        "dept@1"
+        "dept@1",
+        "abstain"
     );
     let mut kinds: Vec<&String> = summary.keys().collect();
     kinds.sort_by_key(|k| (k.as_str() == "ALL", k.as_str()));
+    let cell = |v: Option<f64>| v.map_or("nan".to_string(), |v| format!("{:.3}", v + 0.0));
     for kind in kinds {
         let s = &summary[kind];
-        let dept = s.dept.map_or("nan".to_string(), |d| format!("{d:.3}"));
         out.push_str(&format!(
-            "{:<12}{:>4}{:>12.3}{:>12.3}{:>12.3}{:>12}\n",
+            "{:<12}{:>4}{:>12}{:>12}{:>12}{:>12}{:>12}\n",
             kind,
             s.n,
-            s.ndcg + 0.0,
-            s.recall + 0.0,
-            s.mrr + 0.0,
-            dept
+            cell(s.ndcg),
+            cell(s.recall),
+            cell(s.mrr),
+            cell(s.dept),
+            cell(s.abstain)
         ));
     }
     out

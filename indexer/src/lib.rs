@@ -12,6 +12,7 @@ pub mod compare;
 pub mod corpus;
 pub mod departments;
 pub mod embed;
+pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod extract;
@@ -25,6 +26,7 @@ pub mod text;
 pub mod tokenizer;
 
 pub use corpus::{Corpus, FileWarning};
+pub use engine::{Engine, SearchRequest};
 pub use error::{Error, Result};
 pub use record::{Bureau, Department, Fields, Inherited, LineSpan, Record, SectionKind, Source};
-pub use search::{Engine, Hit, Mode, SearchRequest, SearchResponse};
+pub use search::{Hit, Mode, SearchResponse};

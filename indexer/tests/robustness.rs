@@ -21,12 +21,13 @@ use std::sync::OnceLock;
 use proptest::prelude::*;
 use proptest::test_runner::{TestCaseError, TestRunner};
 use qsearch::catalog::CatalogEntry;
+use qsearch::engine::EngineOptions;
 use qsearch::index::Filters;
 use qsearch::paths::Paths;
 use qsearch::progress::Silent;
 use qsearch::read::{self, Encoding};
 use qsearch::record::Level;
-use qsearch::search::{EngineOptions, QueryPlan};
+use qsearch::search::QueryPlan;
 use qsearch::tokenizer::Synonyms;
 use qsearch::{Corpus, Engine, Mode, SearchRequest, SectionKind};
 
@@ -612,7 +613,7 @@ fn search_answers_or_rejects() {
 fn search_edge_cases() {
     let engine = engine();
     let long = "烟".repeat(1000);
-    let at_limit = "烟".repeat(qsearch::search::MAX_QUERY_CHARS);
+    let at_limit = "烟".repeat(qsearch::engine::MAX_QUERY_CHARS);
     let queries: Vec<&str> = vec![
         "",
         " ",
@@ -659,7 +660,7 @@ fn search_edge_cases() {
         for mode in [Mode::Bm25, Mode::Hybrid, Mode::Semantic] {
             let request = SearchRequest::new(q).mode(mode);
             let result = engine.search(&request);
-            if q.trim().is_empty() || q.chars().count() > qsearch::search::MAX_QUERY_CHARS {
+            if q.trim().is_empty() || q.chars().count() > qsearch::engine::MAX_QUERY_CHARS {
                 assert!(result.is_err(), "{q:?} should be rejected");
             } else {
                 assert!(result.is_ok(), "{q:?}: {:?}", result.err());

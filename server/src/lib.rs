@@ -26,7 +26,7 @@ use anyhow::Context;
 use axum::Router;
 use axum::http::{Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
-use qsearch::search::EngineOptions;
+use qsearch::engine::EngineOptions;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;

@@ -4,9 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use qsearch::engine::EngineOptions;
 use qsearch::paths::Paths;
 use qsearch::progress::Progress;
-use qsearch::search::EngineOptions;
 use qsearch::{Engine, Mode, SearchRequest, SearchResponse};
 use tokio::sync::Semaphore;
 

@@ -39,10 +39,21 @@ pub fn run(paths: &Paths, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         mode = response.mode;
         let score = eval::score_query(j, &response, K);
         if args.per_query {
-            let dept = score.dept.map_or("-".into(), |d| format!("{d:.0}"));
+            let cell = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.3}"));
+            let verdict = response
+                .answer
+                .as_ref()
+                .map_or("-", |a| a.coverage.as_str());
             println!(
-                "{:<6} {:<11} ndcg {:.3} recall {:.3} mrr {:.3} dept {dept}  {}",
-                j.id, j.kind, score.ndcg, score.recall, score.mrr, j.query
+                "{:<6} {:<11} ndcg {} recall {} mrr {} dept {} abstain {} {verdict}  {}",
+                j.id,
+                j.kind,
+                cell(score.ndcg),
+                cell(score.recall),
+                cell(score.mrr),
+                cell(score.dept),
+                cell(score.abstain),
+                j.query
             );
         }
         let mut value = serde_json::to_value(&response)?;

@@ -4,9 +4,9 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
+use qsearch::engine::EngineOptions;
 use qsearch::index::IndexStore;
 use qsearch::paths::Paths;
-use qsearch::search::EngineOptions;
 
 use crate::progress::Bars;
 

@@ -11,8 +11,8 @@ pub mod serve;
 pub mod stats;
 pub mod who;
 
+use qsearch::engine::EngineOptions;
 use qsearch::paths::Paths;
-use qsearch::search::EngineOptions;
 use qsearch::{Corpus, Engine, Mode};
 
 use crate::progress::Bars;

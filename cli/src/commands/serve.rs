@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{Args, ValueEnum};
+use qsearch::engine::EngineOptions;
 use qsearch::paths::Paths;
-use qsearch::search::EngineOptions;
 use qsearch_server::{Config, DEFAULT_BIND, Limits};
 
 use super::search::SearchOptions;

@@ -2,7 +2,7 @@
 //! (鞭炮 → 烟花爆竹, 电梯 → 特种设备). Loaded from `data/synonyms.toml` or a file
 //! of the same shape.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::LazyLock;
 
@@ -44,7 +44,10 @@ struct File {
 /// case), like the tokens they are looked up with.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Synonyms {
-    map: HashMap<String, Vec<String>>,
+    /// Ordered, so every walk over it (query expansion, document terms) is
+    /// the same in every process: a `HashMap`'s random order decided which
+    /// expansion claimed shared sub-words first.
+    map: BTreeMap<String, Vec<String>>,
 }
 
 impl Synonyms {
@@ -67,7 +70,7 @@ impl Synonyms {
     /// Parses the TOML text of a synonyms file.
     pub fn parse(text: &str) -> Result<Self, SynonymsError> {
         let file: File = toml::from_str(text)?;
-        let mut map: HashMap<String, Vec<String>> = HashMap::new();
+        let mut map: BTreeMap<String, Vec<String>> = BTreeMap::new();
         let mut terms: Vec<_> = file.terms.into_iter().chain(file.english).collect();
         // Deterministic order of the expansions of a word in several groups.
         terms.sort();

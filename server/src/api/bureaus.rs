@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::extract::State;
 use qsearch::SectionKind;
-use qsearch::search::BureauSummary;
+use qsearch::engine::BureauSummary;
 use serde::Serialize;
 use utoipa::ToSchema;
 

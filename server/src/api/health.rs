@@ -2,7 +2,7 @@
 
 use axum::Json;
 use axum::extract::State;
-use qsearch::search::Health;
+use qsearch::engine::Health;
 use serde::Serialize;
 use utoipa::ToSchema;
 

@@ -1,6 +1,6 @@
 //! Checking query parameters into library values, with bilingual errors.
 
-use qsearch::search::{MAX_LIMIT, MAX_QUERY_CHARS};
+use qsearch::engine::{MAX_LIMIT, MAX_QUERY_CHARS};
 use qsearch::{Mode, SectionKind};
 
 use crate::error::ApiError;

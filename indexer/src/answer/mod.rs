@@ -1,0 +1,705 @@
+//! Who-answers: which department is responsible, decided on what the
+//! question is about, and said to be unknown when the lists are silent.
+//!
+//! The answer is a pure function of the question and the candidate pool
+//! (the first [`POOL`] fused candidates, whatever page of hits is shown):
+//!
+//! 1. **Coverage.** Each candidate is scored by the share of the question's
+//!    content ([`Question`]: its concepts, IDF-weighted) that its own text
+//!    carries. A fireworks row that shares only 手续 with 离婚手续去哪里办
+//!    carries a small share, because 离婚 — a word no record has — weighs
+//!    most.
+//! 2. **Verdict.** The best coverage is the confidence: at least
+//!    [`COVERED`] → `covered`; at least [`UNCERTAIN`] → `uncertain` (the
+//!    departments are named as candidates, not as the answer); below →
+//!    `not_covered`, with the nearest matters the lists do cover.
+//! 3. **Department.** Among the candidates that cover the question about as
+//!    well as the best, boundary rows weigh most (they exist to say who does
+//!    what), then duty items (the issuing bureau's own work), then prose.
+//!    When boundary rows split a matter between departments, the department
+//!    whose duty carries the aspect asked about (质量, 运输 …) wins, and the
+//!    others are listed as also involved.
+
+mod question;
+
+pub use question::{Concept, GENERIC_DUTY_WORDS, Question, idf};
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+use crate::departments::DepartmentTable;
+use crate::record::{Fields, Record, SectionKind, Source};
+use crate::tokenizer::fold;
+
+/// Phrases that make a query a who-question (after traditional → simplified
+/// folding and lower-casing).
+static WHO: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"谁|哪个部门|哪些部门|哪个单位|哪个机构|哪个局|哪家|找哪|去哪|向哪|由哪|归哪|哪里投诉|什么部门|是.{1,12}还是.{1,12}(管|负责|监管|查)|\bwho\b|\bwhom\b|which (department|bureau|agency|authority|office)")
+        .expect("valid who regex")
+});
+
+/// Candidates the answer is computed from: the first this many of the
+/// fused ranking, independent of how many hits a request shows.
+pub const POOL: usize = 50;
+/// Support (words and meaning averaged) from which the lists are taken to
+/// answer the question.
+pub const COVERED: f32 = 0.4;
+/// Support from which the best passages are related enough to name their
+/// departments as candidates.
+pub const UNCERTAIN: f32 = 0.25;
+/// Without the semantic half only words speak, and a word match alone is
+/// weaker evidence: these thresholds apply to word coverage then.
+pub const COVERED_BY_WORDS: f32 = 0.6;
+pub const UNCERTAIN_BY_WORDS: f32 = 0.4;
+/// Candidates within this share of the best coverage are evidence.
+const EVIDENCE_BAND: f32 = 0.8;
+/// Nearest matters listed when the lists do not cover a question.
+const NEAREST: usize = 3;
+
+/// Weights of evidence by section: boundary rows assign a matter between
+/// departments; duty, service and supervision items are the issuer's own
+/// work; accountability prose only mentions it.
+const BOUNDARY_WEIGHT: f32 = 3.0;
+const DUTY_WEIGHT: f32 = 1.0;
+const OTHER_WEIGHT: f32 = 0.3;
+
+/// Factor on evidence outside the split matter when the best evidence is a
+/// boundary row.
+const OUTSIDE_SPLIT_WEIGHT: f32 = 0.3;
+/// An aspect a duty explicitly excludes weighs this many times an aspect it
+/// matches: saying "not this" is stronger evidence than saying nothing.
+const EXCLUSION_PENALTY: f32 = 2.0;
+/// A department joins the answer when its evidence is this close to the best.
+const CO_ANSWER_RATIO: f32 = 0.75;
+
+/// Whether the lists say who handles what the question asks about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// A passage carries what the question is about and names who does it.
+    Covered,
+    /// Related passages exist, but none carries enough of the question:
+    /// their departments are candidates, not the answer.
+    Uncertain,
+    /// The lists do not speak to the question.
+    NotCovered,
+}
+
+impl Coverage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Coverage::Covered => "covered",
+            Coverage::Uncertain => "uncertain",
+            Coverage::NotCovered => "not_covered",
+        }
+    }
+}
+
+/// The answer to a who-question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Answer {
+    /// The query asks who is responsible (or `qsearch who` was used): front
+    /// ends show the answer then; other searches carry it for the record.
+    pub asked: bool,
+    /// Places of the loaded lists, for saying which lists were consulted.
+    pub lists: Vec<String>,
+    /// Whether the lists answer it; `departments` is empty unless `covered`.
+    pub coverage: Coverage,
+    /// Share of the question's content the best passage carries (0–1).
+    pub confidence: f32,
+    /// Why: which passage of which list decided, and what it lacks.
+    pub reason: String,
+    /// What was asked about: the best evidence's matter plus the aspect.
+    pub topic: String,
+    /// The responsible department(s); empty unless `coverage` is `covered`.
+    pub departments: Vec<AnswerDepartment>,
+    /// Other departments the same matter involves.
+    pub also_involved: Vec<AnswerDepartment>,
+    /// When `uncertain`: departments of the related passages, as candidates.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<AnswerDepartment>,
+    /// When not `covered`: the closest matters the lists do cover.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub nearest_matters: Vec<NearMatter>,
+    /// Question words no candidate passage carries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
+    /// The question's concepts and how much of each the best passage carries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<ConceptMatch>,
+    /// Cosine of the best passage to the question; absent without the
+    /// semantic half.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closeness: Option<f32>,
+}
+
+/// One concept of the question, as the best passage carries it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConceptMatch {
+    pub word: String,
+    /// Its IDF weight.
+    pub weight: f32,
+    /// Whether any record of the lists contains it.
+    pub known: bool,
+    /// Share of it the best passage carries (0–1).
+    pub credit: f32,
+}
+
+/// A matter the lists cover, offered when they do not cover the question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NearMatter {
+    pub matter: String,
+    pub place: String,
+    pub section: String,
+    pub source: Source,
+    /// Share of the question it carries.
+    pub coverage: f32,
+}
+
+/// One department in an answer.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnswerDepartment {
+    /// Canonical short name (质监局).
+    pub name: String,
+    /// As the best evidence writes it (市质监局).
+    pub as_written: String,
+    /// The department holding the duty since the 2018 reform.
+    pub current_name: String,
+    /// Places of the bureaus whose lists assign it, strongest evidence first.
+    pub bureaus: Vec<String>,
+    /// Ranks (in the candidate pool; the same as hit ranks on the page) of
+    /// the passages that support it.
+    pub evidence: Vec<usize>,
+    /// Where the strongest of them is.
+    pub source: Source,
+    /// Query words its duty text matches (质量, 运输 …).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub aspect: Option<String>,
+    /// Offices and phone numbers from duty and service rows.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub offices: Vec<String>,
+    #[serde(skip)]
+    score: f32,
+    /// One of its boundary duties excludes the aspect asked about.
+    #[serde(skip)]
+    excludes_aspect: bool,
+}
+
+/// One candidate of the pool: its fused rank (1-based) and record.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'r> {
+    pub rank: usize,
+    pub record: &'r Record,
+    /// Cosine to the query, when the vector half found it.
+    pub cosine: Option<f32>,
+}
+
+/// True when the query asks who is responsible.
+pub fn is_who_question(query: &str) -> bool {
+    WHO.is_match(&fold(query))
+}
+
+/// The text a record's coverage is judged on: what it is about and what it
+/// says, without the department's name (质量技术监督局 would otherwise carry
+/// 质量 for every row of that department).
+pub fn subject_text(record: &Record) -> String {
+    let text = match &record.fields {
+        Fields::Duty {
+            main_duty,
+            work_item,
+            ..
+        } => format!("{main_duty} {work_item}"),
+        Fields::Boundary { matter, duty, .. } => format!("{matter} {duty}"),
+        Fields::Service {
+            service, content, ..
+        } => format!("{service} {content}"),
+        Fields::Prose { heading_path, text } => format!("{} {text}", heading_path.join(" ")),
+    };
+    fold(&text)
+}
+
+/// Cosines of the default model (multilingual-e5-small) between a question
+/// and a passage: at [`UNRELATED_COSINE`] and below they share no more than
+/// the language and the genre; at [`RELATED_COSINE`] the passage is about
+/// the question. Measured over the seeds; another model has its own scale.
+pub const UNRELATED_COSINE: f32 = 0.85;
+pub const RELATED_COSINE: f32 = 0.95;
+
+/// A cosine on the 0–1 scale of relatedness.
+fn relatedness(cosine: f32) -> f32 {
+    ((cosine - UNRELATED_COSINE) / (RELATED_COSINE - UNRELATED_COSINE)).clamp(0.0, 1.0)
+}
+
+/// For each candidate, the candidates of its matter in the same list: the
+/// rows of one boundary matter (how it is split), the items of one main
+/// duty, one service; prose stands alone (its headings are whole chapters).
+fn matter_groups(pool: &[Candidate]) -> Vec<Vec<usize>> {
+    let key = |c: &Candidate| -> Option<(String, SectionKind, String)> {
+        let r = c.record;
+        match r.section {
+            SectionKind::Boundary | SectionKind::Duties | SectionKind::PublicService => {
+                Some((r.source.file.clone(), r.section, r.matter().to_string()))
+            }
+            _ => None,
+        }
+    };
+    let keys: Vec<_> = pool.iter().map(key).collect();
+    (0..pool.len())
+        .map(|i| match &keys[i] {
+            Some(k) => (0..pool.len())
+                .filter(|&j| keys[j].as_ref() == Some(k))
+                .collect(),
+            None => vec![i],
+        })
+        .collect()
+}
+
+/// Builds the answer from the question and the candidate pool (best first).
+pub fn answer(question: &Question, pool: &[Candidate]) -> Answer {
+    let pool = &pool[..pool.len().min(POOL)];
+    let has_semantic = pool.iter().any(|c| c.cosine.is_some());
+    let subjects: Vec<String> = pool.iter().map(|c| subject_text(c.record)).collect();
+    let matters = matter_groups(pool);
+    // A passage's support: how much of the question its matter (the rows of
+    // one boundary matter, or one main duty, of one list) carries by words,
+    // and how close its meaning is.
+    let coverage: Vec<f32> = (0..pool.len())
+        .map(|i| {
+            let text: String = matters[i]
+                .iter()
+                .map(|&j| subjects[j].as_str())
+                .collect::<Vec<_>>()
+                .join(" | ");
+            let words = question.coverage(&text);
+            match matters[i]
+                .iter()
+                .filter_map(|&j| pool[j].cosine)
+                .reduce(f32::max)
+            {
+                Some(cosine) => (words + relatedness(cosine)) / 2.0,
+                None if has_semantic => words / 2.0,
+                None => words,
+            }
+        })
+        .collect();
+    let best = (0..pool.len()).fold(None, |best: Option<usize>, i| match best {
+        Some(b) if coverage[b] >= coverage[i] => Some(b),
+        _ => Some(i),
+    });
+    let confidence = best.map_or(0.0, |b| coverage[b]);
+    let concepts: Vec<ConceptMatch> = question
+        .concepts
+        .iter()
+        .map(|c| ConceptMatch {
+            word: c.word.clone(),
+            weight: c.weight,
+            known: c.known,
+            credit: best.map_or(0.0, |b| c.credit(&subjects[b])),
+        })
+        .collect();
+    let closeness = best.and_then(|b| pool[b].cosine);
+    let (covered, uncertain) = if has_semantic {
+        (COVERED, UNCERTAIN)
+    } else {
+        (COVERED_BY_WORDS, UNCERTAIN_BY_WORDS)
+    };
+    let verdict = if confidence >= covered {
+        Coverage::Covered
+    } else if confidence >= uncertain {
+        Coverage::Uncertain
+    } else {
+        Coverage::NotCovered
+    };
+    let unmatched: Vec<String> = question
+        .concepts
+        .iter()
+        .filter(|c| subjects.iter().all(|s| c.credit(s) == 0.0))
+        .map(|c| c.word.clone())
+        .collect();
+    let evidence: Vec<(Candidate, f32)> = pool
+        .iter()
+        .zip(&coverage)
+        .filter(|&(_, &c)| c >= uncertain && c >= EVIDENCE_BAND * confidence)
+        .map(|(c, &v)| (*c, v))
+        .collect();
+    let split_matter = best
+        .filter(|&b| pool[b].record.section == SectionKind::Boundary)
+        .map(|b| pool[b].record.matter());
+    let ranked = rank_departments(question, &evidence, split_matter);
+    let (departments, also_involved) = split_answer(ranked);
+    let topic = topic(&departments, &evidence);
+    let reason = reason(verdict, confidence, best.map(|b| pool[b]), &unmatched);
+    let nearest_matters = match verdict {
+        Coverage::Covered => Vec::new(),
+        _ => nearest(pool, &coverage),
+    };
+    match verdict {
+        Coverage::Covered => Answer {
+            asked: false,
+            lists: Vec::new(),
+            coverage: verdict,
+            confidence,
+            reason,
+            topic,
+            departments,
+            also_involved,
+            candidates: Vec::new(),
+            nearest_matters,
+            unmatched,
+            closeness,
+            concepts: concepts.clone(),
+        },
+        Coverage::Uncertain => Answer {
+            asked: false,
+            lists: Vec::new(),
+            coverage: verdict,
+            confidence,
+            reason,
+            topic,
+            departments: Vec::new(),
+            also_involved: Vec::new(),
+            candidates: departments.into_iter().chain(also_involved).collect(),
+            nearest_matters,
+            unmatched,
+            closeness,
+            concepts: concepts.clone(),
+        },
+        Coverage::NotCovered => Answer {
+            asked: false,
+            lists: Vec::new(),
+            coverage: verdict,
+            confidence,
+            reason,
+            topic: String::new(),
+            departments: Vec::new(),
+            also_involved: Vec::new(),
+            candidates: Vec::new(),
+            nearest_matters,
+            unmatched,
+            closeness,
+            concepts: concepts.clone(),
+        },
+    }
+}
+
+/// Departments scored over the evidence, best first.
+fn rank_departments(
+    question: &Question,
+    evidence: &[(Candidate, f32)],
+    split_matter: Option<&str>,
+) -> Vec<AnswerDepartment> {
+    let table = DepartmentTable::builtin();
+    let aspect_terms = aspect_terms(question, split_matter);
+    let mut by_name: HashMap<String, AnswerDepartment> = HashMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for &(candidate, coverage) in evidence {
+        let record = candidate.record;
+        let (matched, excluded) = match_aspect(&fold(record.text()), &aspect_terms);
+        for (name, as_written, mut weight) in responsible(record, table) {
+            let outside_split = split_matter.is_some_and(|m| {
+                record.section != SectionKind::Boundary
+                    || !crate::compare::same_matter(record.matter(), m)
+            });
+            if outside_split {
+                weight *= OUTSIDE_SPLIT_WEIGHT;
+            }
+            let aspect_bonus = aspect_bonus(record, matched.len(), excluded, aspect_terms.len());
+            let score = weight * aspect_bonus * coverage / (candidate.rank as f32);
+            let entry = by_name.entry(name.clone()).or_insert_with(|| {
+                order.push(name.clone());
+                AnswerDepartment {
+                    current_name: table.current_name(&name).to_string(),
+                    name: name.clone(),
+                    as_written: as_written.clone(),
+                    bureaus: Vec::new(),
+                    evidence: Vec::new(),
+                    source: record.source.clone(),
+                    aspect: None,
+                    offices: Vec::new(),
+                    score: 0.0,
+                    excludes_aspect: false,
+                }
+            });
+            entry.score += score;
+            entry.excludes_aspect |= record.section == SectionKind::Boundary && excluded > 0;
+            entry.evidence.push(candidate.rank);
+            if !entry.bureaus.contains(&record.bureau.place) {
+                entry.bureaus.push(record.bureau.place.clone());
+            }
+            if entry.aspect.is_none() && !matched.is_empty() && aspect_bonus > 1.0 {
+                entry.aspect = Some(matched.join("、"));
+            }
+            if let Some(office) = office_of(record)
+                && !entry.offices.contains(&office)
+            {
+                entry.offices.push(office);
+            }
+        }
+    }
+    let mut ranked: Vec<AnswerDepartment> = order
+        .into_iter()
+        .filter_map(|n| by_name.remove(&n))
+        .collect();
+    // Stable: equal scores keep the order of first evidence.
+    ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
+    ranked
+}
+
+/// The answer's departments (the best, and those close to it that do not
+/// exclude the aspect) and the others involved.
+fn split_answer(ranked: Vec<AnswerDepartment>) -> (Vec<AnswerDepartment>, Vec<AnswerDepartment>) {
+    let Some(best) = ranked.first().map(|d| d.score) else {
+        return (Vec::new(), Vec::new());
+    };
+    let (departments, also): (Vec<_>, Vec<_>) = ranked
+        .into_iter()
+        .enumerate()
+        .partition(|(i, d)| *i == 0 || (d.score >= CO_ANSWER_RATIO * best && !d.excludes_aspect));
+    (
+        departments.into_iter().map(|(_, d)| d).collect(),
+        also.into_iter().map(|(_, d)| d).collect(),
+    )
+}
+
+/// Why the verdict is what it is, in one sentence.
+fn reason(
+    verdict: Coverage,
+    confidence: f32,
+    best: Option<Candidate>,
+    unmatched: &[String],
+) -> String {
+    let lacking = if unmatched.is_empty() {
+        String::new()
+    } else {
+        format!("; no passage mentions {}", unmatched.join("、"))
+    };
+    match best {
+        Some(c) => {
+            let r = c.record;
+            format!(
+                "{}: the best passage, {} {} 「{}」 ({}:{}-{}), supports the question at {:.0}% (its matter's words and meaning){lacking}",
+                verdict.as_str(),
+                r.bureau.place,
+                r.section.label(),
+                r.matter(),
+                r.source.file,
+                r.source.line_start,
+                r.source.line_end,
+                confidence * 100.0
+            )
+        }
+        None => format!("{}: no passage found{lacking}", verdict.as_str()),
+    }
+}
+
+/// The closest distinct matters of the pool, by coverage.
+fn nearest(pool: &[Candidate], coverage: &[f32]) -> Vec<NearMatter> {
+    let mut order: Vec<usize> = (0..pool.len()).filter(|&i| coverage[i] > 0.0).collect();
+    order.sort_by(|&a, &b| coverage[b].total_cmp(&coverage[a]).then(a.cmp(&b)));
+    let mut out: Vec<NearMatter> = Vec::new();
+    for i in order {
+        let r = pool[i].record;
+        if r.matter().is_empty() || out.iter().any(|m| m.matter == r.matter()) {
+            continue;
+        }
+        out.push(NearMatter {
+            matter: r.matter().to_string(),
+            place: r.bureau.place.clone(),
+            section: r.section.as_str().to_string(),
+            source: r.source.clone(),
+            coverage: coverage[i],
+        });
+        if out.len() == NEAREST {
+            break;
+        }
+    }
+    out
+}
+
+/// The forms of the question's concepts that say which aspect of a matter
+/// is asked about: those not already in the split matter's name, since
+/// the duty text uses the list's words, not the asker's.
+fn aspect_terms(question: &Question, split_matter: Option<&str>) -> Vec<String> {
+    let matter = split_matter.map(fold).unwrap_or_default();
+    let mut terms: Vec<String> = question
+        .concepts
+        .iter()
+        .flat_map(|c| c.forms.iter())
+        .filter(|t| !t.is_ascii() && !matter.contains(t.as_str()))
+        .cloned()
+        .collect();
+    terms.sort();
+    terms.dedup();
+    terms
+}
+
+/// How a record's aspect match scales its evidence. The aspect decides
+/// between departments that split one matter in a boundary table; duty
+/// items of the issuer do not compete. A duty that excludes the aspect
+/// ("安装、使用之外的环节") counts against its department.
+fn aspect_bonus(record: &Record, matched: usize, excluded: usize, aspect_terms: usize) -> f32 {
+    if aspect_terms == 0 || record.section != SectionKind::Boundary {
+        return 1.0;
+    }
+    let net = matched as f32 - EXCLUSION_PENALTY * excluded as f32;
+    (1.0 + net / aspect_terms as f32).max(0.1)
+}
+
+/// Markers after which a clause's preceding words are excluded, not
+/// assigned: "安装、使用之外的环节" is every stage except installation and use.
+const EXCLUSION_MARKERS: [&str; 2] = ["之外", "以外"];
+
+/// The aspect terms a duty text assigns, and how many it only mentions to
+/// exclude (within a clause, before 之外/以外, or between 除 and 外).
+fn match_aspect<'t>(text: &str, terms: &'t [String]) -> (Vec<&'t str>, usize) {
+    let mut assigned = String::new();
+    let mut excluded = String::new();
+    for clause in text.split(['，', ',', '。', '；', ';', '：', ':']) {
+        match exclusion_split(clause) {
+            Some((negated, rest)) => {
+                excluded.push_str(negated);
+                assigned.push_str(rest);
+            }
+            None => assigned.push_str(clause),
+        }
+        assigned.push('|');
+        excluded.push('|');
+    }
+    let matched: Vec<&str> = terms
+        .iter()
+        .filter(|t| assigned.contains(t.as_str()))
+        .map(String::as_str)
+        .collect();
+    let only_excluded = terms
+        .iter()
+        .filter(|t| excluded.contains(t.as_str()) && !assigned.contains(t.as_str()))
+        .count();
+    (matched, only_excluded)
+}
+
+/// Splits a clause into its excluded words and the rest, if it excludes any.
+fn exclusion_split(clause: &str) -> Option<(&str, &str)> {
+    if let Some(at) = EXCLUSION_MARKERS
+        .iter()
+        .filter_map(|m| clause.find(m))
+        .min()
+    {
+        let start = clause[..at].rfind('除').map_or(0, |p| p + '除'.len_utf8());
+        return Some((&clause[start..at], &clause[at..]));
+    }
+    let start = clause.find('除')?;
+    let end = start + clause[start..].find('外')?;
+    Some((&clause[start..end], &clause[end..]))
+}
+
+/// Who a record says is responsible, with the evidence weight.
+fn responsible(record: &Record, table: &DepartmentTable) -> Vec<(String, String, f32)> {
+    match &record.fields {
+        Fields::Boundary {
+            department, duty, ..
+        } if department.canonical.is_empty() => {
+            // A joint duty: every department its text names shares it.
+            let mentions = table.find_mentions(duty);
+            let share = BOUNDARY_WEIGHT / mentions.len().max(1) as f32;
+            mentions
+                .into_iter()
+                .map(|(s, e, name)| (name.to_string(), duty[s..e].to_string(), share))
+                .collect()
+        }
+        Fields::Boundary { department, .. } => {
+            vec![(
+                department.canonical.clone(),
+                department.as_written.clone(),
+                BOUNDARY_WEIGHT,
+            )]
+        }
+        _ => {
+            let issuer = table.resolve(&record.bureau.name, record.bureau.level);
+            // Duties, services and the bureau's supervision matters all say
+            // what the issuing bureau itself does; accountability rules do not.
+            let weight = if record.section == SectionKind::Accountability {
+                OTHER_WEIGHT
+            } else {
+                DUTY_WEIGHT
+            };
+            vec![(issuer.canonical, record.bureau.name.clone(), weight)]
+        }
+    }
+}
+
+/// The office and phone of duty and service rows (计量科 82188052).
+fn office_of(record: &Record) -> Option<String> {
+    match &record.fields {
+        Fields::Service { unit, phone, .. } if !unit.is_empty() => {
+            Some(format!("{unit} {phone}").trim().to_string())
+        }
+        Fields::Duty { unit, .. } if !unit.is_empty() => Some(unit.clone()),
+        _ => None,
+    }
+}
+
+fn topic(departments: &[AnswerDepartment], evidence: &[(Candidate, f32)]) -> String {
+    let best = departments.first();
+    let matter = best
+        .and_then(|d| d.evidence.first())
+        .and_then(|rank| evidence.iter().find(|(c, _)| c.rank == *rank))
+        .map(|(c, _)| c.record.matter().to_string())
+        .unwrap_or_default();
+    match best.and_then(|d| d.aspect.clone()) {
+        Some(aspect) if !matter.contains(&aspect) => format!("{matter}（{aspect}）"),
+        _ => matter,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognises_who_questions() {
+        for q in [
+            "谁负责烟花爆竹的质量",
+            "电梯困人找谁",
+            "煙花爆竹品質誰監管",
+            "鞭炮质量归哪个部门管",
+            "Who regulates fireworks quality",
+            "Which department manages X",
+        ] {
+            assert!(is_who_question(q), "{q}");
+        }
+        for q in ["烟花爆竹", "计量器具型式批准", "世界计量日有什么活动"] {
+            assert!(!is_who_question(q), "{q}");
+        }
+    }
+
+    fn terms(words: &[&str]) -> Vec<String> {
+        words.iter().map(|w| w.to_string()).collect()
+    }
+
+    #[test]
+    fn words_before_zhiwai_are_excluded_not_assigned() {
+        let aspect = terms(&["安装", "使用", "环节"]);
+        let (matched, excluded) =
+            match_aspect("对两工地上述设备安装、使用之外的环节依法进行监管", &aspect);
+        assert_eq!(matched, ["环节"]);
+        assert_eq!(excluded, 2);
+        let (matched, excluded) = match_aspect("对两工地上述设备安装、使用环节监管", &aspect);
+        assert_eq!(matched, ["安装", "使用", "环节"]);
+        assert_eq!(excluded, 0);
+    }
+
+    #[test]
+    fn chu_wai_excludes_and_other_clauses_still_assign() {
+        let aspect = terms(&["运输", "储存"]);
+        let (matched, excluded) = match_aspect("除运输外的监管；负责储存", &aspect);
+        assert_eq!(matched, ["储存"]);
+        assert_eq!(excluded, 1);
+        // Mentioned both ways: assigned wins.
+        let (matched, excluded) = match_aspect("除运输外的监管；负责运输许可", &aspect);
+        assert_eq!(matched, ["运输"]);
+        assert_eq!(excluded, 0);
+    }
+}

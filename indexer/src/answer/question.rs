@@ -1,0 +1,257 @@
+//! What a who-question is about: its content words ("concepts"), each with
+//! the forms the lists would write it in and how much it says.
+//!
+//! A question is covered by the lists only when a passage speaks to what it
+//! is about — the object, place or activity — not merely to one of its words.
+//! So the question is reduced to its concepts (question frames, function
+//! words and the generic verbs of every duty dropped), each weighted by how
+//! rare it is in the whole corpus (IDF): a word the lists never use weighs
+//! most, because a passage that lacks it cannot be about it. A colloquial
+//! word counts as present when the list's own term for it is (鞭炮 → 烟花爆竹),
+//! and a compound the lists never write (游泳池, 烟花厂) earns partial credit
+//! through its parts, in proportion to what the part says.
+
+use crate::tokenizer::{ChineseAnalyzer, Synonyms, fold, is_stopword};
+
+/// Words nearly every duty uses (监管, 负责, 环节 …): they name neither a
+/// matter nor an aspect, and matching them would favour long duty texts.
+pub const GENERIC_DUTY_WORDS: [&str; 14] = [
+    "监管",
+    "监督",
+    "管理",
+    "监督管理",
+    "负责",
+    "承担",
+    "环节",
+    "工作",
+    "问题",
+    "部门",
+    "单位",
+    "依法",
+    "进行",
+    "有关",
+];
+
+/// Factor on the weight of a concept no record contains.
+pub const UNKNOWN_WEIGHT: f32 = 0.5;
+
+/// One content word of a question.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Concept {
+    /// The word as the question has it (folded).
+    pub word: String,
+    /// Spellings that count as the concept itself: the word and the list
+    /// terms its synonyms stand for.
+    pub forms: Vec<String>,
+    /// Sub-words, each with the share of the concept it carries.
+    pub parts: Vec<(String, f32)>,
+    /// Inverse document frequency of the concept in the corpus.
+    pub weight: f32,
+    /// Some record contains one of its forms: the lists know the word.
+    pub known: bool,
+}
+
+impl Concept {
+    /// How much of the concept `text` (folded) carries: 1 for a form, a
+    /// part's share for a part, else 0.
+    pub fn credit(&self, text: &str) -> f32 {
+        if self.forms.iter().any(|f| text.contains(f.as_str())) {
+            return 1.0;
+        }
+        self.parts
+            .iter()
+            .filter(|(p, _)| text.contains(p.as_str()))
+            .map(|&(_, share)| share)
+            .fold(0.0, f32::max)
+    }
+}
+
+/// The analysed question.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Question {
+    pub concepts: Vec<Concept>,
+}
+
+/// Inverse document frequency, BM25's form: never negative, largest for a
+/// word no record contains.
+pub fn idf(doc_freq: u64, num_docs: u64) -> f32 {
+    let (df, n) = (doc_freq as f64, num_docs.max(1) as f64);
+    ((n - df + 0.5) / (df + 0.5)).ln_1p() as f32
+}
+
+impl Question {
+    /// Analyses `query`; `doc_freq` counts the records containing a term.
+    pub fn analyse(
+        query: &str,
+        analyzer: &ChineseAnalyzer,
+        synonyms: &Synonyms,
+        doc_freq: &dyn Fn(&str) -> u64,
+        num_docs: u64,
+    ) -> Question {
+        let folded = fold(query);
+        let glossary = glossary_entries(&folded, synonyms);
+        let mut tokens = analyzer.tokens(query);
+        tokens.sort_by_key(|t| (t.offset_from, std::cmp::Reverse(t.offset_to)));
+        // Each covering word with the sub-words inside it.
+        let mut words: Vec<(usize, String, Vec<String>)> = Vec::new();
+        for t in tokens {
+            match words.last_mut() {
+                Some((end, _, parts)) if t.offset_to <= *end => {
+                    if !parts.contains(&t.text) {
+                        parts.push(t.text);
+                    }
+                }
+                _ => words.push((t.offset_to, t.text, Vec::new())),
+            }
+        }
+        let idf_of = |term: &str| idf(doc_freq(term), num_docs);
+        let mut concepts: Vec<Concept> = Vec::new();
+        for (_, word, parts) in words {
+            if !is_content_word(&word) || concepts.iter().any(|c| c.word == word) {
+                continue;
+            }
+            // A Chinese token neither the lists nor the segmenter's
+            // dictionary know is an artefact of segmentation (按表上, 由谁来):
+            // it carries no meaning to weigh.
+            if !word.is_ascii() && doc_freq(&word) == 0 && !analyzer.has_word(&word) {
+                continue;
+            }
+            let mut forms = vec![word.clone()];
+            for term in synonyms.expand(&word) {
+                push_unique(&mut forms, term);
+            }
+            for (key, terms) in &glossary {
+                if key.contains(word.as_str()) && key.is_ascii() {
+                    terms.iter().for_each(|t| push_unique(&mut forms, t));
+                }
+            }
+            if forms.iter().all(|f| !is_content_word(f)) {
+                continue;
+            }
+            // A word the lists also write another way is as common as
+            // its most common spelling.
+            let known = forms.iter().any(|f| doc_freq(f) > 0);
+            let rarity = forms
+                .iter()
+                .map(|f| idf_of(f))
+                .fold(f32::INFINITY, f32::min);
+            // A word no record has is either what the question is about
+            // (离婚) or its circumstances (过年); which, words cannot tell,
+            // so it weighs half.
+            let weight = if known {
+                rarity
+            } else {
+                UNKNOWN_WEIGHT * rarity
+            };
+            let mut shares: Vec<(String, f32)> = Vec::new();
+            for part in parts.iter().filter(|p| is_content_word(p)) {
+                let share = (idf_of(part) / weight).min(1.0);
+                shares.push((part.clone(), share));
+                for term in synonyms.expand(part) {
+                    let share = (idf_of(term) / weight).min(1.0);
+                    shares.push((term.clone(), share));
+                }
+            }
+            concepts.push(Concept {
+                word,
+                forms,
+                parts: shares,
+                weight,
+                known,
+            });
+        }
+        Question { concepts }
+    }
+
+    /// Sum of the concepts' weights.
+    pub fn total_weight(&self) -> f32 {
+        self.concepts.iter().map(|c| c.weight).sum()
+    }
+
+    /// The share of the question's weight that `text` (folded) carries, 0–1.
+    pub fn coverage(&self, text: &str) -> f32 {
+        let total = self.total_weight();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        let got: f32 = self
+            .concepts
+            .iter()
+            .map(|c| c.weight * c.credit(text))
+            .sum();
+        got / total
+    }
+
+    /// The concepts `text` does not carry at all.
+    pub fn missing<'q>(&'q self, text: &str) -> Vec<&'q str> {
+        self.concepts
+            .iter()
+            .filter(|c| c.credit(text) == 0.0)
+            .map(|c| c.word.as_str())
+            .collect()
+    }
+}
+
+/// A word that can say what a question is about: two characters or more
+/// (or a Latin word), not a stop word, not a generic duty verb.
+fn is_content_word(word: &str) -> bool {
+    let long_enough = word.chars().count() >= 2;
+    long_enough && !is_stopword(word) && !GENERIC_DUTY_WORDS.contains(&word)
+}
+
+/// Glossary phrases (English, multi-word) found in the folded query, with
+/// the list terms they stand for.
+fn glossary_entries<'s>(folded: &str, synonyms: &'s Synonyms) -> Vec<(&'s str, &'s [String])> {
+    synonyms
+        .iter()
+        .filter(|(key, _)| key.is_ascii() && contains_words(folded, key))
+        .collect()
+}
+
+/// `phrase` occurs in `text` at word boundaries (for Latin-script phrases).
+fn contains_words(text: &str, phrase: &str) -> bool {
+    text.match_indices(phrase).any(|(at, _)| {
+        let before = text[..at].chars().next_back();
+        let after = text[at + phrase.len()..].chars().next();
+        !before.is_some_and(|c| c.is_ascii_alphanumeric())
+            && !after.is_some_and(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+fn push_unique(list: &mut Vec<String>, item: &str) {
+    if !list.iter().any(|x| x == item) {
+        list.push(item.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn question(query: &str, df: &dyn Fn(&str) -> u64) -> Question {
+        let analyzer = ChineseAnalyzer::default();
+        Question::analyse(query, &analyzer, &Synonyms::builtin(), df, 1000)
+    }
+
+    #[test]
+    fn frames_and_generic_verbs_are_not_concepts() {
+        let q = question("谁负责烟花爆竹的质量", &|_| 10);
+        let words: Vec<&str> = q.concepts.iter().map(|c| c.word.as_str()).collect();
+        assert_eq!(words, ["烟花爆竹", "质量"]);
+    }
+
+    #[test]
+    fn a_colloquial_word_is_present_when_the_list_term_is() {
+        let q = question("鞭炮归哪个部门管", &|_| 10);
+        assert_eq!(q.coverage("负责烟花爆竹的质量监督"), 1.0);
+    }
+
+    #[test]
+    fn a_word_no_record_has_outweighs_common_ones() {
+        let df = |t: &str| if t == "手续" { 50 } else { 0 };
+        let q = question("离婚手续去哪里办", &df);
+        let coverage = q.coverage("办理烟花爆竹运输许可手续");
+        assert!(coverage < 0.5, "{coverage}");
+        assert_eq!(q.missing("办理手续"), ["离婚"]);
+    }
+}
