@@ -548,4 +548,34 @@ fn typed_question_shows_answer_card_and_cited_passages() {
         width["scroll"].as_u64().unwrap() <= width["client"].as_u64().unwrap() + 1,
         "no horizontal scrolling at {WIDTH}px: {width}"
     );
+
+    check_not_covered_card(&mut page, server);
+}
+
+/// A question the lists do not cover: the card says so, without a stray
+/// `null` and without naming a department.
+fn check_not_covered_card(page: &mut Page, server: &harness::TestServer) {
+    let question = "离婚手续去哪里办";
+    page.navigate(&server.url(&format!("/?q={}", harness::enc(question))));
+    let state = page.wait_for(STATE, Duration::from_secs(90), |s| {
+        s["passages"].as_u64().unwrap_or(0) >= 1 && s["answerShown"] == json!(true)
+    });
+    page.screenshot("not-covered.png");
+    let card = state["answer"].as_str().unwrap();
+    assert!(
+        card.contains("没有写明"),
+        "the card says the lists do not say: {state}"
+    );
+    assert!(
+        card.contains("12345"),
+        "the card points to the hotline: {state}"
+    );
+    assert!(
+        !card.contains("null") && !card.contains("undefined"),
+        "no stray null: {state}"
+    );
+    assert!(
+        state["departments"].as_array().unwrap().is_empty(),
+        "no department is named as the answer: {state}"
+    );
 }

@@ -39,10 +39,32 @@ fn search(query: &str, extra: &str) -> Value {
     ok_json(&format!("/api/search?q={}{extra}", enc(query)))
 }
 
+/// Every float of a JSON value rounded to 4 decimals (f32 values print with
+/// different digits once they have been through an f64).
+fn rounded(value: Option<&Value>) -> Option<Value> {
+    fn round(v: &Value) -> Value {
+        match v {
+            Value::Number(n) if n.is_f64() => {
+                serde_json::json!((n.as_f64().unwrap() * 1e4).round() / 1e4)
+            }
+            Value::Array(items) => Value::Array(items.iter().map(round).collect()),
+            Value::Object(map) => {
+                Value::Object(map.iter().map(|(k, v)| (k.clone(), round(v))).collect())
+            }
+            other => other.clone(),
+        }
+    }
+    value.map(round)
+}
+
 /// Scores are floats computed in two processes; everything else must be identical.
 fn assert_same_response(api: &Value, cli: &Value) {
     for key in ["query", "mode", "answer", "warnings"] {
-        assert_eq!(api.get(key), cli.get(key), "field {key} differs");
+        assert_eq!(
+            rounded(api.get(key)),
+            rounded(cli.get(key)),
+            "field {key} differs"
+        );
     }
     let (a, c) = (
         api["hits"].as_array().unwrap(),
@@ -166,12 +188,23 @@ fn who_names_the_department() {
         .iter()
         .map(|r| r.as_u64().unwrap())
         .collect();
+    // Evidence ranks are ranks of the candidate pool, which the page's hits
+    // begin: a boundary row among them on the page assigns this department.
     let hits = r["hits"].as_array().unwrap();
+    for &rank in &ranks {
+        let Some(hit) = hits.iter().find(|h| h["rank"] == rank) else {
+            continue;
+        };
+        assert!(
+            hit["section"] != "boundary" || hit["department_canonical"] == "质监局",
+            "evidence #{rank} is a 质监局 row or the bureau's own duty: {hit}"
+        );
+    }
     assert!(
         ranks
             .iter()
-            .all(|&rank| hits.iter().any(|h| h["rank"] == rank)),
-        "evidence ranks are hit ranks"
+            .any(|&rank| hits.iter().any(|h| h["rank"] == rank)),
+        "some evidence is on the page"
     );
     // A bare matter still gets an answer from /api/who.
     let r = ok_json(&format!("/api/who?q={}", enc("烟花爆竹运输")));

@@ -165,8 +165,12 @@
     const warnings = $('#warnings');
     warnings.replaceChildren(...(data.warnings || []).map((w) => h('li', {}, w)));
     warnings.hidden = warnings.childElementCount === 0;
-    if (data.answer && data.answer.departments && data.answer.departments.length) {
-      renderAnswer(data.answer, byRank);
+    if (data.answer && data.answer.asked) {
+      if (data.answer.coverage === 'covered' && (data.answer.departments || []).length) {
+        renderAnswer(data.answer, byRank);
+      } else {
+        renderNotCovered(data.query, data.answer, byRank);
+      }
     }
     $('#results-title').hidden = hits.length === 0;
     results.replaceChildren(...hits.map(renderHit));
@@ -214,11 +218,40 @@
         d.current_name && d.current_name !== d.name ? `（今 ${d.current_name}）` : '',
         cites.length ? [' ', ...cites.map((r) => h('a', { class: 'rank-ref', href: `#hit-${r}` }, `#${r}`))] : '');
     });
-    answerCard.replaceChildren(
+    answerCard.classList.remove('uncertain', 'not-covered-card');
+    answerCard.replaceChildren(...[
       h('h2', {}, '负责部门'),
       answer.topic ? h('p', { class: 'topic' }, answer.topic) : null,
       h('ul', { class: 'departments' }, main),
-      also.length ? h('div', { class: 'also-involved' }, h('h3', {}, '也涉及'), h('ul', {}, also)) : null);
+      also.length ? h('div', { class: 'also-involved' }, h('h3', {}, '也涉及'), h('ul', {}, also)) : null,
+    ].filter(Boolean));
+    answerCard.hidden = false;
+  }
+
+  /** The lists do not say who handles it: say so, offer the nearest matters
+   *  they cover, and mark an uncertain verdict's departments as candidates. */
+  function renderNotCovered(query, answer, byRank) {
+    const lists = (answer.lists || []).join('、');
+    const near = (answer.nearest_matters || []).map((m) => h('li', {},
+      h('span', { class: 'matter' }, m.matter), ' ', m.place ? `${m.place} ` : '',
+      h('span', { class: 'cite' }, `${m.source.file}:${m.source.line_start}-${m.source.line_end}`)));
+    const candidates = (answer.candidates || []).map((d) => renderDepartment(d, byRank, true));
+    const uncertain = answer.coverage === 'uncertain';
+    // replaceChildren writes a null argument as the text "null": drop them.
+    answerCard.replaceChildren(...[
+      h('h2', {}, uncertain ? '负责部门不确定' : '清单未写明负责部门'),
+      h('p', { class: 'not-covered' },
+        `这些清单没有写明谁负责“${query.trim()}”`, lists ? `（已检索：${lists}）` : ''),
+      candidates.length
+        ? h('div', { class: 'candidates' },
+          h('h3', {}, '可能相关的部门（仅供参考，不是答案）'),
+          h('ul', { class: 'departments' }, candidates))
+        : null,
+      near.length ? h('div', { class: 'nearest' }, h('h3', {}, '清单涉及的相近事项'), h('ul', {}, near)) : null,
+      h('p', { class: 'hotline' }, '提示：12345 是政府服务便民热线。下列条文仅为可能相关。'),
+    ].filter(Boolean));
+    answerCard.classList.toggle('uncertain', uncertain);
+    answerCard.classList.add('not-covered-card');
     answerCard.hidden = false;
   }
 

@@ -82,8 +82,11 @@ pub struct AnswerDepartment {
     pub current_name: String,
     /// Places of the bureaus that assign it.
     pub bureaus: Vec<String>,
-    /// Ranks of the hits that support it.
+    /// Ranks (in the 50-candidate pool; the same as hit ranks on the page)
+    /// of the passages that support it.
     pub evidence: Vec<usize>,
+    /// Where the strongest of them is.
+    pub source: Source,
     /// Query words its duty text matches (质量, 运输 …).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub aspect: Option<String>,
@@ -92,13 +95,78 @@ pub struct AnswerDepartment {
     pub offices: Vec<String>,
 }
 
-/// The answer to a who-question.
+/// Whether the loaded lists say who handles what the question asks about.
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Coverage {
+    /// A passage carries what the question is about and names who does it.
+    Covered,
+    /// Related passages exist but none carries enough of the question: their
+    /// departments are `candidates`, not the answer.
+    Uncertain,
+    /// The lists do not speak to the question: `departments` is empty.
+    NotCovered,
+}
+
+/// One concept (content word) of the question, as the best passage carries it.
+#[derive(Serialize, ToSchema)]
+pub struct ConceptMatch {
+    pub word: String,
+    /// IDF weight of the concept in the corpus.
+    pub weight: f32,
+    /// Whether any record of the lists contains it.
+    pub known: bool,
+    /// Share of it the best passage carries (0–1).
+    pub credit: f32,
+}
+
+/// A matter the lists cover, offered when they do not cover the question.
+#[derive(Serialize, ToSchema)]
+pub struct NearMatter {
+    pub matter: String,
+    pub place: String,
+    pub section: String,
+    pub source: Source,
+    /// Support of the question by this matter (0–1).
+    pub coverage: f32,
+}
+
+/// The answer: who is responsible, or that the lists do not say.
 #[derive(Serialize, ToSchema)]
 pub struct Answer {
+    /// The query asks who is responsible (or `qsearch who` was used); front
+    /// ends show the answer only then.
+    pub asked: bool,
+    /// Places of the loaded lists.
+    pub lists: Vec<String>,
+    /// The verdict; `departments` is empty unless `covered`.
+    pub coverage: Coverage,
+    /// Support of the question by the best passage's matter, words and
+    /// meaning averaged (0–1).
+    pub confidence: f32,
+    /// Why: which passage of which list decided, and what it lacks.
+    pub reason: String,
     /// What was asked about: the best evidence's matter plus the aspect.
     pub topic: String,
+    /// The responsible department(s); empty unless `coverage` is `covered`.
     pub departments: Vec<AnswerDepartment>,
     pub also_involved: Vec<AnswerDepartment>,
+    /// When `uncertain`: departments of the related passages, as candidates.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub candidates: Vec<AnswerDepartment>,
+    /// When not `covered`: the closest matters the lists do cover.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub nearest_matters: Vec<NearMatter>,
+    /// Question words no candidate passage carries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unmatched: Vec<String>,
+    /// The question's concepts and how much of each the best passage carries.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub concepts: Vec<ConceptMatch>,
+    /// Cosine of the best passage to the question; absent without the
+    /// semantic half.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closeness: Option<f32>,
 }
 
 /// A search result: the same object as `qsearch --json`.
@@ -107,7 +175,8 @@ pub struct SearchResponse {
     pub query: String,
     pub mode: Mode,
     pub hits: Vec<Hit>,
-    /// Present (non-null) when the query asks who is responsible.
+    /// Who answers the query, or that the lists do not say (always present;
+    /// shown by the front ends when `answer.asked`).
     pub answer: Option<Answer>,
     /// Notices, e.g. that semantic search is unavailable; omitted when none.
     #[serde(skip_serializing_if = "Vec::is_empty")]

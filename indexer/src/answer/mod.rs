@@ -266,6 +266,11 @@ pub fn answer(question: &Question, pool: &[Candidate]) -> Answer {
     // A passage's support: how much of the question its matter (the rows of
     // one boundary matter, or one main duty, of one list) carries by words,
     // and how close its meaning is.
+    let support = |words: f32, cosine: Option<f32>| match cosine {
+        Some(cosine) => (words + relatedness(cosine)) / 2.0,
+        None if has_semantic => words / 2.0,
+        None => words,
+    };
     let coverage: Vec<f32> = (0..pool.len())
         .map(|i| {
             let text: String = matters[i]
@@ -273,17 +278,17 @@ pub fn answer(question: &Question, pool: &[Candidate]) -> Answer {
                 .map(|&j| subjects[j].as_str())
                 .collect::<Vec<_>>()
                 .join(" | ");
-            let words = question.coverage(&text);
-            match matters[i]
+            let cosine = matters[i]
                 .iter()
                 .filter_map(|&j| pool[j].cosine)
-                .reduce(f32::max)
-            {
-                Some(cosine) => (words + relatedness(cosine)) / 2.0,
-                None if has_semantic => words / 2.0,
-                None => words,
-            }
+                .reduce(f32::max);
+            support(question.coverage(&text), cosine)
         })
+        .collect();
+    // Within a matter, each row by itself: the row that carries the aspect
+    // asked about is the one whose department answers.
+    let row_support: Vec<f32> = (0..pool.len())
+        .map(|i| support(question.coverage(&subjects[i]), pool[i].cosine))
         .collect();
     let best = (0..pool.len()).fold(None, |best: Option<usize>, i| match best {
         Some(b) if coverage[b] >= coverage[i] => Some(b),
@@ -319,11 +324,9 @@ pub fn answer(question: &Question, pool: &[Candidate]) -> Answer {
         .filter(|c| subjects.iter().all(|s| c.credit(s) == 0.0))
         .map(|c| c.word.clone())
         .collect();
-    let evidence: Vec<(Candidate, f32)> = pool
-        .iter()
-        .zip(&coverage)
-        .filter(|&(_, &c)| c >= uncertain && c >= EVIDENCE_BAND * confidence)
-        .map(|(c, &v)| (*c, v))
+    let evidence: Vec<(Candidate, f32)> = (0..pool.len())
+        .filter(|&i| coverage[i] >= uncertain && coverage[i] >= EVIDENCE_BAND * confidence)
+        .map(|i| (pool[i], row_support[i]))
         .collect();
     let split_matter = best
         .filter(|&b| pool[b].record.section == SectionKind::Boundary)
