@@ -49,7 +49,7 @@ pub const POOL: usize = 50;
 pub const COVERED: f32 = 0.4;
 /// Support from which the best passages are related enough to name their
 /// departments as candidates.
-pub const UNCERTAIN: f32 = 0.25;
+pub const UNCERTAIN: f32 = 0.3;
 /// Without the semantic half only words speak, and a word match alone is
 /// weaker evidence: these thresholds apply to word coverage then.
 pub const COVERED_BY_WORDS: f32 = 0.6;
@@ -401,7 +401,7 @@ fn rank_departments(
     for &(candidate, coverage) in evidence {
         let record = candidate.record;
         let (matched, excluded) = match_aspect(&fold(record.text()), &aspect_terms);
-        for (name, as_written, mut weight) in responsible(record, table) {
+        for (name, as_written, mut weight) in responsible(record, table, question) {
             let outside_split = split_matter.is_some_and(|m| {
                 record.section != SectionKind::Boundary
                     || !crate::compare::same_matter(record.matter(), m)
@@ -598,8 +598,47 @@ fn exclusion_split(clause: &str) -> Option<(&str, &str)> {
     Some((&clause[start..end], &clause[end..]))
 }
 
+/// Words after a department's name that make a clause that department's
+/// duty (市场监管局负责…).
+const OWNING_VERBS: [&str; 4] = ["负责", "承担", "主管", "牵头"];
+
+/// The department a clause of a duty text assigns itself to, when it begins
+/// with a department's name and a duty verb.
+fn clause_owner<'t>(clause: &str, table: &'t DepartmentTable) -> Option<(&'t str, String)> {
+    let clause = clause.trim_start_matches(|c: char| c.is_whitespace() || c.is_ascii_digit());
+    let (start, end, name) = table.find_mentions(clause).into_iter().next()?;
+    (start == 0 && OWNING_VERBS.iter().any(|v| clause[end..].starts_with(v)))
+        .then(|| (name, clause[..end].to_string()))
+}
+
+/// A boundary row whose cell holds several departments' duties ("商务局负责
+/// 拟订…，市场监管局负责餐饮服务食品安全…"): the department owning the clause
+/// that carries most of the question, if another than the row's own.
+fn clause_department(
+    duty: &str,
+    own: &str,
+    table: &DepartmentTable,
+    question: &Question,
+) -> Option<(String, String)> {
+    let mut best: Option<(f32, Option<(&str, String)>)> = None;
+    for clause in duty.split(['，', ',', '。', '；', ';']) {
+        let coverage = question.coverage(&fold(clause));
+        if coverage > 0.0 && best.as_ref().is_none_or(|(c, _)| coverage > *c) {
+            best = Some((coverage, clause_owner(clause, table)));
+        }
+    }
+    match best? {
+        (_, Some((name, written))) if name != own => Some((name.to_string(), written)),
+        _ => None,
+    }
+}
+
 /// Who a record says is responsible, with the evidence weight.
-fn responsible(record: &Record, table: &DepartmentTable) -> Vec<(String, String, f32)> {
+fn responsible(
+    record: &Record,
+    table: &DepartmentTable,
+    question: &Question,
+) -> Vec<(String, String, f32)> {
     match &record.fields {
         Fields::Boundary {
             department, duty, ..
@@ -612,7 +651,14 @@ fn responsible(record: &Record, table: &DepartmentTable) -> Vec<(String, String,
                 .map(|(s, e, name)| (name.to_string(), duty[s..e].to_string(), share))
                 .collect()
         }
-        Fields::Boundary { department, .. } => {
+        Fields::Boundary {
+            department, duty, ..
+        } => {
+            if let Some((name, written)) =
+                clause_department(duty, &department.canonical, table, question)
+            {
+                return vec![(name, written, BOUNDARY_WEIGHT)];
+            }
             vec![(
                 department.canonical.clone(),
                 department.as_written.clone(),

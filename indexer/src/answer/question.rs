@@ -5,8 +5,9 @@
 //! is about — the object, place or activity — not merely to one of its words.
 //! So the question is reduced to its concepts (question frames, function
 //! words and the generic verbs of every duty dropped), each weighted by how
-//! rare it is in the whole corpus (IDF): a word the lists never use weighs
-//! most, because a passage that lacks it cannot be about it. A colloquial
+//! rare it is in the whole corpus (IDF); a word the lists never use weighs
+//! as much as the question's known words on average (whether it is the
+//! subject or a circumstance, words cannot tell). A colloquial
 //! word counts as present when the list's own term for it is (鞭炮 → 烟花爆竹),
 //! and a compound the lists never write (游泳池, 烟花厂) earns partial credit
 //! through its parts, in proportion to what the part says.
@@ -31,9 +32,6 @@ pub const GENERIC_DUTY_WORDS: [&str; 14] = [
     "进行",
     "有关",
 ];
-
-/// Factor on the weight of a concept no record contains.
-pub const UNKNOWN_WEIGHT: f32 = 0.5;
 
 /// One content word of a question.
 #[derive(Debug, Clone, PartialEq)]
@@ -110,6 +108,10 @@ impl Question {
             if !is_content_word(&word) || concepts.iter().any(|c| c.word == word) {
                 continue;
             }
+            // 谁来管, 哪管: the question's frame, not what it is about.
+            if super::is_who_question(&word) {
+                continue;
+            }
             // A Chinese token neither the lists nor the segmenter's
             // dictionary know is an artefact of segmentation (按表上, 由谁来):
             // it carries no meaning to weigh.
@@ -135,20 +137,13 @@ impl Question {
                 .iter()
                 .map(|f| idf_of(f))
                 .fold(f32::INFINITY, f32::min);
-            // A word no record has is either what the question is about
-            // (离婚) or its circumstances (过年); which, words cannot tell,
-            // so it weighs half.
-            let weight = if known {
-                rarity
-            } else {
-                UNKNOWN_WEIGHT * rarity
-            };
+            // A part carries the share of the word's information it has.
             let mut shares: Vec<(String, f32)> = Vec::new();
             for part in parts.iter().filter(|p| is_content_word(p)) {
-                let share = (idf_of(part) / weight).min(1.0);
+                let share = (idf_of(part) / rarity).min(1.0);
                 shares.push((part.clone(), share));
                 for term in synonyms.expand(part) {
-                    let share = (idf_of(term) / weight).min(1.0);
+                    let share = (idf_of(term) / rarity).min(1.0);
                     shares.push((term.clone(), share));
                 }
             }
@@ -156,9 +151,20 @@ impl Question {
                 word,
                 forms,
                 parts: shares,
-                weight,
+                weight: rarity,
                 known,
             });
+        }
+        // A word no record has is either what the question is about (离婚)
+        // or its circumstances (过年); words cannot tell which, and its
+        // rarity here cannot be measured. It weighs as much as the
+        // question's known words do on average: neither decisive nor nothing.
+        let known: Vec<f32> = concepts.iter().filter(|c| c.known).map(|c| c.weight).collect();
+        if !known.is_empty() {
+            let typical = known.iter().sum::<f32>() / known.len() as f32;
+            for c in concepts.iter_mut().filter(|c| !c.known) {
+                c.weight = typical;
+            }
         }
         Question { concepts }
     }
