@@ -3,17 +3,19 @@
 
 mod build;
 pub mod filters;
+mod published;
 pub mod schema;
 pub mod store;
 
 use std::io::BufRead;
 use std::path::Path;
 
-use tantivy::Index;
+use sha2::{Digest, Sha256};
+use tantivy::{Index, ReloadPolicy};
 
 pub use filters::{FilterKeys, Filters};
 pub use schema::IndexFields;
-pub use store::{Generation, IndexStore, Manifest};
+pub use store::{Generation, IndexStore, Live, Manifest};
 
 use crate::departments::DepartmentTable;
 use crate::error::{Error, Result};
@@ -48,16 +50,19 @@ pub struct OpenIndex {
 }
 
 impl OpenIndex {
-    /// Opens a generation; any damage is an error that names the directory.
+    /// Opens a generation without writing to it (a read-only data directory
+    /// works); damage is an [`Error::Damaged`] or a tantivy error that names
+    /// the directory, while [`Error::is_environmental`] errors (permissions,
+    /// resources) are reported as they are.
     pub fn open(generation: Generation) -> Result<OpenIndex> {
-        let records = read_records(&generation.dir)?;
+        let records = read_records(&generation)?;
         if records.len() != generation.manifest.record_count {
             return Err(damaged(
                 &generation.dir,
                 "record list does not match the manifest",
             ));
         }
-        let index = Index::open_in_dir(&generation.dir)?;
+        let index = Index::open(published::PublishedDirectory::open(&generation.dir)?)?;
         // Footer checksums catch bit rot that opening alone does not notice
         // (one read of the index files; ~1 MB here).
         let corrupted = index.validate_checksum()?;
@@ -71,7 +76,14 @@ impl OpenIndex {
         let fields = IndexFields::from_schema(&index.schema())?;
         let analyzer = analyzer_for(&records);
         tokenizer::register(&index, &analyzer);
-        let searcher_check = index.reader()?.searcher().num_docs();
+        // A manual reader: no thread watching meta.json, which would warn
+        // every 500 ms once the generation is swapped out and deleted.
+        let searcher_check = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?
+            .searcher()
+            .num_docs();
         if searcher_check as usize != records.len() {
             return Err(damaged(
                 &generation.dir,
@@ -89,17 +101,39 @@ impl OpenIndex {
 }
 
 fn damaged(dir: &Path, what: &str) -> Error {
-    Error::Other(format!("index at {} is damaged: {what}", dir.display()))
+    Error::Damaged {
+        dir: dir.to_path_buf(),
+        what: what.to_string(),
+    }
 }
 
-fn read_records(dir: &Path) -> Result<Vec<Record>> {
+/// The record list, checked against the manifest's checksum when it has one.
+fn read_records(generation: &Generation) -> Result<Vec<Record>> {
+    let dir = &generation.dir;
     let path = dir.join(RECORDS_FILE);
-    let file = std::fs::File::open(&path).map_err(|e| Error::io(&path, e))?;
-    std::io::BufReader::new(file)
+    let bytes = match std::fs::read(&path) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && dir.is_dir() => {
+            return Err(damaged(dir, &format!("{RECORDS_FILE} is missing")));
+        }
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    if let Some(expected) = &generation.manifest.records_sha256
+        && *expected != records_checksum(&bytes)
+    {
+        return Err(damaged(dir, &format!("{RECORDS_FILE} checksum mismatch")));
+    }
+    bytes
+        .as_slice()
         .lines()
         .map(|line| {
-            let line = line.map_err(|e| Error::io(&path, e))?;
+            let line = line.map_err(|e| damaged(dir, &format!("bad record line: {e}")))?;
             serde_json::from_str(&line).map_err(|e| damaged(dir, &format!("bad record line: {e}")))
         })
         .collect()
+}
+
+/// Hex SHA-256 of a record list as stored.
+pub(crate) fn records_checksum(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
 }

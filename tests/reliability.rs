@@ -1,0 +1,372 @@
+//! Reliability findings (`../shared/reliability/README.md`) turned into
+//! tests: concurrent builders and readers, read-only and full disks,
+//! record ids across documents, catalog entries outside the seeds, the
+//! embedding model's configuration.
+//!
+//! The process tests drive the real binary (`target/debug/qsearch`, or
+//! `$QSEARCH_BIN`); build it first with `cargo build -p qsearch-cli`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Mutex;
+
+use qsearch::index::IndexStore;
+use qsearch::paths::Paths;
+use qsearch::progress::{Progress, Silent};
+use qsearch::search::EngineOptions;
+use qsearch::{Engine, Mode, SearchRequest};
+use qsearch_tests::seeds_dir;
+
+#[derive(Default)]
+struct Notes(Mutex<Vec<String>>);
+
+impl Progress for Notes {
+    fn note(&self, message: &str) {
+        self.0.lock().unwrap().push(message.to_string());
+    }
+}
+
+impl Notes {
+    fn all(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+fn binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("QSEARCH_BIN") {
+        return PathBuf::from(bin);
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let bin = target.join("debug/qsearch");
+    assert!(
+        bin.is_file(),
+        "{} is missing: run `cargo build -p qsearch-cli` first (or set QSEARCH_BIN)",
+        bin.display()
+    );
+    bin
+}
+
+fn bm25() -> EngineOptions {
+    EngineOptions {
+        semantic: false,
+        model: "none".into(),
+    }
+}
+
+fn paths(seeds: &Path, data: &Path) -> Paths {
+    Paths::resolve(
+        Some(seeds.to_path_buf()),
+        Some(data.to_path_buf()),
+        Some(data.join("models")),
+    )
+}
+
+fn copy_seeds(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(seeds_dir()).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".txt") || name == "catalog.toml" {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
+}
+
+/// Edits one seed so its corpus hash changes.
+fn change_seeds(seeds: &Path) {
+    let path = seeds.join(qsearch_tests::seed_file("001"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("烟花爆竹生产企业"));
+    std::fs::write(
+        &path,
+        text.replace("烟花爆竹生产企业", "烟花爆竹生产经营企业"),
+    )
+    .unwrap();
+}
+
+/// `qsearch <args> --seeds S --data-dir D`.
+fn qsearch(args: &[&str], seeds: &Path, data: &Path) -> Command {
+    let mut command = Command::new(binary());
+    command
+        .args(args)
+        .arg("--seeds")
+        .arg(seeds)
+        .arg("--data-dir")
+        .arg(data)
+        .env_remove("QSEARCH_SEEDS")
+        .env_remove("QSEARCH_DATA_DIR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    command
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr)
+        .lines()
+        .filter(|l| !l.contains("warning: 00"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn index_entries(root: &Path) -> BTreeSet<String> {
+    std::fs::read_dir(root)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect()
+}
+
+fn assert_one_generation_nothing_left(root: &Path, context: &str) -> String {
+    let entries = index_entries(root);
+    let generations: Vec<&String> = entries.iter().filter(|n| n.starts_with("gen-")).collect();
+    let leftovers: Vec<&String> = entries
+        .iter()
+        .filter(|n| n.starts_with("tmp-") || n.starts_with("CURRENT."))
+        .collect();
+    assert_eq!(generations.len(), 1, "{context}: {entries:?}");
+    assert!(leftovers.is_empty(), "{context}: left behind {leftovers:?}");
+    let current = std::fs::read_to_string(root.join("CURRENT")).unwrap();
+    assert_eq!(current.trim(), generations[0], "{context}");
+    current.trim().to_string()
+}
+
+/// Every file under `dir` with its length and modification time.
+fn snapshot(dir: &Path) -> BTreeMap<PathBuf, (u64, std::time::SystemTime)> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap().filter_map(|e| e.ok()) {
+            let meta = entry.metadata().unwrap();
+            if meta.is_dir() {
+                stack.push(entry.path());
+            }
+            out.insert(entry.path(), (meta.len(), meta.modified().unwrap()));
+        }
+    }
+    out
+}
+
+/// Finding 1: `qsearch index` of unchanged seeds deleted the live
+/// generation and wrote it again, under the feet of every reader.
+#[test]
+fn rebuilding_unchanged_seeds_keeps_the_live_generation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    let engine = Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap();
+    let root = data.join("index");
+    let live = IndexStore::new(&root).current().unwrap();
+    // A file of our own in the live generation: gone if it is replaced.
+    std::fs::write(live.dir.join("marker"), "still here").unwrap();
+    for run in 0..2 {
+        let out = qsearch(&["index", "--no-embed"], &seeds, &data)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "run {run}: {}", stderr(&out));
+        assert!(
+            live.dir.join("marker").is_file(),
+            "run {run}: the live generation was replaced"
+        );
+        assert_eq!(
+            assert_one_generation_nothing_left(&root, "after index"),
+            live.name()
+        );
+    }
+    let hits = engine
+        .search(&SearchRequest::new("烟花爆竹").mode(Mode::Bm25))
+        .unwrap();
+    assert!(!hits.hits.is_empty());
+}
+
+/// Finding 1: concurrent first use and concurrent `qsearch index` on one
+/// fresh data directory: every process answers, one generation results.
+#[test]
+fn concurrent_first_use_and_index_all_succeed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    copy_seeds(&seeds);
+    for round in 0..3 {
+        let data = tmp.path().join(format!("data-{round}"));
+        let children: Vec<(bool, std::process::Child)> = (0..4)
+            .map(|i| {
+                let search = i % 2 == 0;
+                let args: &[&str] = if search {
+                    &["烟花爆竹", "--mode", "bm25", "--json", "--limit", "3"]
+                } else {
+                    &["index", "--no-embed"]
+                };
+                (search, qsearch(args, &seeds, &data).spawn().unwrap())
+            })
+            .collect();
+        for (i, (search, child)) in children.into_iter().enumerate() {
+            let out = child.wait_with_output().unwrap();
+            let context = format!("round {round}, process {i}");
+            assert!(out.status.success(), "{context}: {}", stderr(&out));
+            if search {
+                let json: serde_json::Value = serde_json::from_slice(&out.stdout)
+                    .unwrap_or_else(|e| panic!("{context}: {e}"));
+                assert_eq!(json["hits"].as_array().unwrap().len(), 3, "{context}");
+            }
+        }
+        assert_one_generation_nothing_left(&data.join("index"), &format!("round {round}"));
+    }
+}
+
+/// Finding 1: searches while `qsearch index` rebuilds the same seeds never
+/// fail and never rebuild.
+#[test]
+fn searches_during_index_neither_fail_nor_rebuild() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    drop(Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap());
+    let done = std::sync::atomic::AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let indexer = scope.spawn(|| {
+            for run in 0..6 {
+                let out = qsearch(&["index", "--no-embed"], &seeds, &data)
+                    .output()
+                    .unwrap();
+                assert!(out.status.success(), "index run {run}: {}", stderr(&out));
+            }
+            done.store(true, std::sync::atomic::Ordering::SeqCst);
+        });
+        let mut searches = 0;
+        while !done.load(std::sync::atomic::Ordering::SeqCst) || searches == 0 {
+            let notes = Notes::default();
+            let engine = Engine::open_with(&paths(&seeds, &data), &bm25(), &notes)
+                .unwrap_or_else(|e| panic!("search {searches}: open: {e}"));
+            let r = engine
+                .search(&SearchRequest::new("烟花爆竹").mode(Mode::Bm25))
+                .unwrap();
+            assert!(!r.hits.is_empty(), "search {searches}");
+            assert!(
+                notes.all().is_empty(),
+                "search {searches}: {:?}",
+                notes.all()
+            );
+            searches += 1;
+        }
+        indexer.join().unwrap();
+    });
+    assert_one_generation_nothing_left(&data.join("index"), "after the runs");
+}
+
+/// Finding 8: a complete, current index must open on a read-only data
+/// directory. Tests run as root here, where permissions do not stop writes,
+/// so the test checks the cause: opening and searching write nothing (the
+/// lock tantivy's reader took created `.tantivy-meta.lock`).
+#[test]
+fn a_current_index_opens_and_searches_without_writing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    drop(Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap());
+    let before = snapshot(&data);
+    let live = IndexStore::new(data.join("index")).current().unwrap();
+    assert!(
+        !live.dir.join(".tantivy-meta.lock").exists(),
+        "opening the index created tantivy's lock file"
+    );
+    let engine = Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap();
+    let r = engine
+        .search(&SearchRequest::new("烟花爆竹").mode(Mode::Bm25))
+        .unwrap();
+    assert!(!r.hits.is_empty());
+    let out = qsearch(
+        &["烟花爆竹", "--mode", "bm25", "--limit", "1"],
+        &seeds,
+        &data,
+    )
+    .output()
+    .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        snapshot(&data),
+        before,
+        "opening the index wrote to the data dir"
+    );
+}
+
+/// Finding 9: a rebuild that fails (here the file size limit: writes fail
+/// with EFBIG, as they fail with ENOSPC on a full disk) must leave searches
+/// answering from the previous, intact generation, with a warning, and
+/// remove what it wrote.
+#[test]
+fn a_failed_rebuild_falls_back_to_the_previous_generation() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    drop(Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap());
+    let root = data.join("index");
+    let previous = assert_one_generation_nothing_left(&root, "first build");
+    change_seeds(&seeds);
+    // `trap '' XFSZ` makes oversized writes fail instead of killing the process.
+    let limited = |args: &str| {
+        Command::new("bash")
+            .arg("-c")
+            .arg(format!(
+                "trap '' XFSZ; ulimit -f 64; exec \"$0\" {args} --seeds \"$1\" --data-dir \"$2\""
+            ))
+            .arg(binary())
+            .arg(&seeds)
+            .arg(&data)
+            .env_remove("QSEARCH_SEEDS")
+            .env_remove("QSEARCH_DATA_DIR")
+            .output()
+            .unwrap()
+    };
+    let out = limited("index --no-embed");
+    assert!(!out.status.success(), "the limited build succeeded?");
+    assert_eq!(
+        assert_one_generation_nothing_left(&root, "failed index"),
+        previous
+    );
+
+    let out = limited("烟花爆竹 --mode bm25 --json --limit 3");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["hits"].as_array().unwrap().len(), 3);
+    let warnings = json["warnings"].to_string();
+    assert!(
+        warnings.contains("could not be rebuilt") && warnings.contains(&previous),
+        "{warnings}"
+    );
+    assert_eq!(
+        assert_one_generation_nothing_left(&root, "failed search"),
+        previous
+    );
+
+    // Once writes work again, the next search builds the changed seeds.
+    let notes = Notes::default();
+    let engine = Engine::open_with(&paths(&seeds, &data), &bm25(), &notes).unwrap();
+    assert!(engine.health().notices.is_empty(), "{:?}", engine.health());
+    assert_ne!(
+        assert_one_generation_nothing_left(&root, "rebuilt"),
+        previous
+    );
+}
+
+/// Finding 9: builds that died (any process id, even one now in use) leave
+/// `tmp-` directories; the next build removes them.
+#[test]
+fn leftovers_of_crashed_builds_are_removed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    drop(Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap());
+    let root = data.join("index");
+    // pid 1 is always alive: the old check kept these for ever.
+    for stale in ["tmp-1-12345", "tmp-999999999-1"] {
+        std::fs::create_dir_all(root.join(stale)).unwrap();
+        std::fs::write(root.join(stale).join("meta.json"), "{}").unwrap();
+    }
+    std::fs::write(root.join("CURRENT.1"), "gen-x").unwrap();
+    change_seeds(&seeds);
+    drop(Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap());
+    assert_one_generation_nothing_left(&root, "after the build");
+}
