@@ -11,11 +11,12 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::Mutex;
 
+use qsearch::index::Filters;
 use qsearch::index::IndexStore;
 use qsearch::paths::Paths;
 use qsearch::progress::{Progress, Silent};
 use qsearch::search::EngineOptions;
-use qsearch::{Engine, Mode, SearchRequest};
+use qsearch::{Corpus, Engine, Mode, SearchRequest};
 use qsearch_tests::seeds_dir;
 
 #[derive(Default)]
@@ -73,6 +74,20 @@ fn copy_seeds(to: &Path) {
             std::fs::copy(entry.path(), to.join(&name)).unwrap();
         }
     }
+}
+
+fn append_catalog(seeds: &Path, entry: &str) {
+    let path = seeds.join("catalog.toml");
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text.push_str(entry);
+    std::fs::write(path, text).unwrap();
+}
+
+/// A catalog entry for `file` (TOML basic string).
+fn entry_for(file: &str, issuer: &str, place: &str, encoding: &str) -> String {
+    format!(
+        "\n[[document]]\nfile = {file:?}\nissuer = \"{issuer}\"\nplace = \"{place}\"\nprovince = \"山东省\"\ncity = \"临沂市\"\nlevel = \"city\"\nencoding = \"{encoding}\"\n"
+    )
 }
 
 /// Edits one seed so its corpus hash changes.
@@ -369,4 +384,190 @@ fn leftovers_of_crashed_builds_are_removed() {
     change_seeds(&seeds);
     drop(Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap());
     assert_one_generation_nothing_left(&root, "after the build");
+}
+
+/// Finding 3: a revised edition `002_revised_2019.txt` beside
+/// `002_57c….txt` got the same record ids, so the who-answer was built from
+/// the other document.
+#[test]
+fn record_ids_are_unique_across_documents_with_one_number() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    let original = qsearch_tests::seed_file("002");
+    let text = std::fs::read_to_string(seeds.join(&original)).unwrap();
+    assert!(text.contains("市质监局"));
+    std::fs::write(
+        seeds.join("002_revised_2019.txt"),
+        text.replace("市质监局", "市市场监管局"),
+    )
+    .unwrap();
+    append_catalog(
+        &seeds,
+        &entry_for(
+            "002_revised_2019.txt",
+            "临沂市市场监督管理局",
+            "临沂市(2019修订)",
+            "tsv",
+        ),
+    );
+    let corpus = Corpus::load(&seeds).unwrap();
+    let ids: BTreeSet<&str> = corpus.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), corpus.records.len(), "record ids collide");
+    for r in &corpus.records {
+        let stem = r.source.file.trim_end_matches(".txt");
+        assert!(
+            r.id.starts_with(&format!("{stem}-")),
+            "{} of {}",
+            r.id,
+            r.source.file
+        );
+    }
+
+    let engine = Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap();
+    let mut request = SearchRequest::new("临沂市谁负责烟花爆竹的质量")
+        .mode(Mode::Bm25)
+        .limit(3);
+    request.filters = Filters {
+        bureau: Some("临沂市(2019修订)".into()),
+        ..Filters::default()
+    };
+    let r = engine.who(&request).unwrap();
+    assert!(!r.hits.is_empty());
+    for hit in &r.hits {
+        assert_eq!(
+            engine.record(&hit.id).unwrap().source.file,
+            "002_revised_2019.txt"
+        );
+    }
+    let answer = r.answer.expect("an answer");
+    let written: Vec<&str> = answer
+        .departments
+        .iter()
+        .map(|d| d.as_written.as_str())
+        .collect();
+    assert!(
+        written.iter().all(|w| !w.contains("质监局")),
+        "the answer cites the other document's departments: {written:?}"
+    );
+}
+
+/// Finding 3: the same file catalogued twice is read once, with a warning
+/// that points at the second entry.
+#[test]
+fn a_file_catalogued_twice_is_read_once_with_a_warning() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    copy_seeds(&seeds);
+    let before = Corpus::load(&seeds).unwrap().records.len();
+    let file = qsearch_tests::seed_file("002");
+    append_catalog(
+        &seeds,
+        &entry_for(
+            &format!("./{file}"),
+            "临沂市质量技术监督局",
+            "临沂市",
+            "tsv",
+        ),
+    );
+    let corpus = Corpus::load(&seeds).unwrap();
+    assert_eq!(corpus.records.len(), before);
+    let ids: BTreeSet<&str> = corpus.records.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids.len(), corpus.records.len());
+    let line = std::fs::read_to_string(seeds.join("catalog.toml"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains(&format!("./{file}")))
+        .unwrap()
+        + 1;
+    let warning = corpus
+        .warnings
+        .iter()
+        .find(|w| w.message.contains("already catalogued"))
+        .unwrap_or_else(|| panic!("no warning: {:?}", corpus.warnings));
+    assert_eq!(
+        (warning.file.as_str(), warning.line),
+        ("catalog.toml", line)
+    );
+    assert!(warning.message.contains(&file), "{warning}");
+}
+
+/// Finding 11: catalog entries naming files outside the seeds directory (an
+/// absolute path, `..`, a symbolic link leading out) are refused with a
+/// warning naming the entry; the rest still indexes.
+#[test]
+fn catalog_entries_outside_the_seeds_directory_are_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    copy_seeds(&seeds);
+    let before = Corpus::load(&seeds).unwrap().records.len();
+    std::fs::write(tmp.path().join("outside.txt"), "一、部门职责\n（一）秘密\n").unwrap();
+    std::os::unix::fs::symlink(tmp.path().join("outside.txt"), seeds.join("link.txt")).unwrap();
+    let outside = tmp.path().join("outside.txt").display().to_string();
+    let refused = [
+        outside.as_str(),
+        "../outside.txt",
+        "link.txt",
+        "/etc/passwd",
+    ];
+    for file in refused {
+        append_catalog(
+            &seeds,
+            &entry_for(file, "测试县质量技术监督局", "测试县", "prose"),
+        );
+    }
+    let corpus = Corpus::load(&seeds).unwrap();
+    assert_eq!(
+        corpus.records.len(),
+        before,
+        "the other documents still index"
+    );
+    for r in &corpus.records {
+        assert!(
+            !refused.contains(&r.source.file.as_str()),
+            "{} indexed",
+            r.source.file
+        );
+    }
+    for file in refused {
+        assert!(
+            corpus.warnings.iter().any(|w| w.file == "catalog.toml"
+                && w.line > 0
+                && w.message.contains(&format!("{file:?}"))
+                && w.message.contains("seeds directory")),
+            "no warning for {file}: {:?}",
+            corpus.warnings
+        );
+    }
+    // The index hash does not read them either: editing one changes nothing.
+    let hash = qsearch::index::store::corpus_hash(&seeds).unwrap();
+    std::fs::write(tmp.path().join("outside.txt"), "changed").unwrap();
+    assert_eq!(qsearch::index::store::corpus_hash(&seeds).unwrap(), hash);
+}
+
+/// Finding 16: one NUL byte dropped the whole document; now it is removed
+/// with a warning and the document indexes.
+#[test]
+fn a_stray_nul_byte_keeps_the_document() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seeds = tmp.path().join("seeds");
+    copy_seeds(&seeds);
+    let before = Corpus::load(&seeds).unwrap();
+    let file = qsearch_tests::seed_file("004");
+    let path = seeds.join(&file);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let at = bytes.iter().position(|&b| b == b'\n').unwrap();
+    bytes.insert(at, 0);
+    std::fs::write(&path, bytes).unwrap();
+    let corpus = Corpus::load(&seeds).unwrap();
+    let count = |c: &Corpus| c.records.iter().filter(|r| r.source.file == file).count();
+    assert_eq!(count(&corpus), count(&before));
+    assert!(
+        corpus
+            .warnings
+            .iter()
+            .any(|w| w.file == file && w.line == 1 && w.message.contains("NUL")),
+        "{:?}",
+        corpus.warnings
+    );
 }

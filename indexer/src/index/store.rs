@@ -459,10 +459,12 @@ pub fn corpus_hash(seeds: &Path) -> Result<String> {
     hasher.update(build_identity().as_bytes());
     let catalog_path = seeds.join(crate::catalog::CATALOG_FILE);
     hasher.update(std::fs::read(&catalog_path).map_err(|e| Error::io(&catalog_path, e))?);
-    for entry in &catalog.documents {
+    // Only the files a build reads: a refused entry (outside the seeds
+    // directory) is never read, here either.
+    for (entry, path) in catalog.checked().0 {
         hasher.update(entry.file.as_bytes());
         // A missing file is a warning at build time, not an error here.
-        hasher.update(std::fs::read(catalog.path_of(entry)).unwrap_or_default());
+        hasher.update(std::fs::read(path).unwrap_or_default());
     }
     for file in catalog.uncatalogued_files() {
         hasher.update(file.as_bytes());

@@ -45,7 +45,7 @@ pub struct SourceLine {
     get,
     path = "/api/records/{id}",
     tag = "records",
-    params(("id" = String, Path, description = "Record id, e.g. 001-boundary-656-657")),
+    params(("id" = String, Path, description = "Record id, e.g. 001_e78a3302d4a7bc81-boundary-656-657")),
     responses(
         (status = 200, description = "The record", body = RecordResponse),
         (status = 400, description = "Malformed percent-encoding in the id", body = ErrorBody),
