@@ -571,3 +571,57 @@ fn a_stray_nul_byte_keeps_the_document() {
         corpus.warnings
     );
 }
+
+/// Finding 7: `dimensions` in qsearch-model.toml unlike the model's output
+/// panicked; now semantic search is unavailable with a notice saying why.
+#[test]
+fn wrong_dimensions_in_the_model_config_are_a_notice_not_a_panic() {
+    let models = Paths::resolve(None, None, None).models;
+    let model = models.join(qsearch::embed::DEFAULT_MODEL);
+    assert!(
+        model.is_dir(),
+        "{} is missing: run scripts/fetch-model.sh or set QSEARCH_MODEL_DIR",
+        model.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let copy = tmp.path().join("models");
+    let me5 = copy.join(qsearch::embed::DEFAULT_MODEL);
+    std::fs::create_dir_all(&me5).unwrap();
+    for entry in std::fs::read_dir(&model).unwrap().filter_map(|e| e.ok()) {
+        let name = entry.file_name();
+        if name == "qsearch-model.toml" {
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            assert!(text.contains("dimensions = 384"), "{text}");
+            std::fs::write(
+                me5.join(&name),
+                text.replace("dimensions = 384", "dimensions = 256"),
+            )
+            .unwrap();
+        } else {
+            std::os::unix::fs::symlink(entry.path(), me5.join(&name)).unwrap();
+        }
+    }
+    for other in std::fs::read_dir(&models).unwrap().filter_map(|e| e.ok()) {
+        if other.file_name() != qsearch::embed::DEFAULT_MODEL {
+            std::os::unix::fs::symlink(other.path(), copy.join(other.file_name())).unwrap();
+        }
+    }
+    let seeds = tmp.path().join("seeds");
+    copy_seeds(&seeds);
+    let p = Paths::resolve(Some(seeds), Some(tmp.path().join("data")), Some(copy));
+    let engine = std::panic::catch_unwind(|| {
+        Engine::open_with(&p, &EngineOptions::default(), &Silent).expect("engine opens")
+    })
+    .expect("no panic");
+    assert!(engine.semantic().is_none());
+    let notices = engine.health().notices.join(" ");
+    assert!(
+        notices.contains("384-dimensional") && notices.contains("dimensions = 256"),
+        "{notices}"
+    );
+    let r = engine
+        .search(&SearchRequest::new("烟花爆竹").mode(Mode::Hybrid))
+        .expect("answers in BM25 mode");
+    assert_eq!(r.mode, Mode::Bm25);
+    assert!(!r.hits.is_empty());
+}
