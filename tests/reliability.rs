@@ -19,6 +19,8 @@ use qsearch::search::EngineOptions;
 use qsearch::{Corpus, Engine, Mode, SearchRequest};
 use qsearch_tests::seeds_dir;
 
+mod harness;
+
 #[derive(Default)]
 struct Notes(Mutex<Vec<String>>);
 
@@ -624,4 +626,77 @@ fn wrong_dimensions_in_the_model_config_are_a_notice_not_a_panic() {
         .expect("answers in BM25 mode");
     assert_eq!(r.mode, Mode::Bm25);
     assert!(!r.hits.is_empty());
+}
+
+/// Finding 4: after a seed file changed, the server showed the new file's
+/// lines for the old index's records, and `/healthz` still said ok. The
+/// cited lines now come from the index generation, and `/healthz` says
+/// `stale`.
+#[test]
+fn the_server_cites_the_indexed_lines_and_reports_changed_seeds() {
+    use qsearch_server::{AppState, Limits};
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let addr = runtime.block_on(async {
+        let state = AppState::open(paths(&seeds, &data), bm25(), Limits::default())
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(qsearch_server::serve_on(
+            listener,
+            state,
+            std::future::pending(),
+        ));
+        addr
+    });
+    let json = |target: &str| {
+        let reply = harness::get(addr, target);
+        assert_eq!(reply.status, 200, "{target}: {}", reply.text());
+        reply.json()
+    };
+    let health = json("/healthz");
+    assert_eq!(
+        (health["status"].as_str(), health["seeds_changed"].as_bool()),
+        (Some("ok"), Some(false))
+    );
+
+    let hit = json("/api/search?q=%E7%83%9F%E8%8A%B1%E7%88%86%E7%AB%B9&mode=bm25&limit=1")["hits"]
+        [0]
+    .clone();
+    let (id, file) = (
+        hit["id"].as_str().unwrap(),
+        hit["source"]["file"].as_str().unwrap(),
+    );
+    let record = format!("/api/records/{}", harness::enc(id));
+    let before = json(&record)["lines"].clone();
+    assert!(before.to_string().contains("烟花爆竹"), "{before}");
+
+    // Two lines more at the top: every line of the file moves down.
+    let path = seeds.join(file);
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, format!("修订说明\n（2024年）\n{text}")).unwrap();
+    assert_eq!(
+        json(&record)["lines"],
+        before,
+        "the lines must be the indexed ones"
+    );
+    let health = json("/healthz");
+    assert_eq!(
+        (health["status"].as_str(), health["seeds_changed"].as_bool()),
+        (Some("stale"), Some(true)),
+        "{health}"
+    );
+    assert!(
+        health["index"]["notices"]
+            .to_string()
+            .contains("seeds changed"),
+        "{health}"
+    );
 }

@@ -36,11 +36,23 @@ pub struct Corpus {
     /// Document names in record ids so far, file by file (ids are unique
     /// across documents only if these are).
     id_stems: HashMap<String, String>,
+    /// The bytes of every document as read, when loaded for an index build
+    /// (a generation keeps them, so cited lines match the index).
+    pub sources: Vec<(String, Vec<u8>)>,
 }
 
 impl Corpus {
     /// Reads every catalogued document of a seeds directory.
     pub fn load(seeds_dir: &Path) -> Result<Corpus> {
+        Corpus::load_inner(seeds_dir, false)
+    }
+
+    /// [`Corpus::load`], keeping each document's bytes in `sources`.
+    pub fn load_with_sources(seeds_dir: &Path) -> Result<Corpus> {
+        Corpus::load_inner(seeds_dir, true)
+    }
+
+    fn load_inner(seeds_dir: &Path, keep_sources: bool) -> Result<Corpus> {
         let catalog = Catalog::load(seeds_dir)?;
         let mut corpus = Corpus::default();
         for file in catalog.uncatalogued_files() {
@@ -50,7 +62,12 @@ impl Corpus {
         corpus.warnings.extend(refused);
         for (entry, path) in &entries {
             match std::fs::read(path) {
-                Ok(bytes) => corpus.add_document(entry, &bytes),
+                Ok(bytes) => {
+                    corpus.add_document(entry, &bytes);
+                    if keep_sources {
+                        corpus.sources.push((entry.file.clone(), bytes));
+                    }
+                }
                 Err(e) => corpus.warn(&entry.file, 0, format!("cannot read file: {e}")),
             }
         }

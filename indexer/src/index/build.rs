@@ -9,6 +9,7 @@ use super::filters::FilterKeys;
 use super::schema::IndexFields;
 use super::store::{MANIFEST, Manifest};
 use super::{RECORDS_FILE, analyzer_for};
+use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::record::{Inherited, Record};
@@ -21,10 +22,11 @@ const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 /// the manifest as written (with the record list's checksum).
 pub fn write_generation(
     dir: &Path,
-    records: &[Record],
+    corpus: &Corpus,
     manifest: &Manifest,
     progress: &dyn Progress,
 ) -> Result<Manifest> {
+    let records = &corpus.records;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let (schema, fields) = IndexFields::schema();
     let index = Index::create_in_dir(dir, schema)?;
@@ -44,6 +46,7 @@ pub fn write_generation(
         let _ = std::fs::remove_file(dir.join(lock));
     }
     progress.end();
+    write_sources(dir, &corpus.sources)?;
     let mut manifest = manifest.clone();
     manifest.records_sha256 = Some(write_records(dir, records)?);
     let manifest_json =
@@ -111,4 +114,17 @@ fn write_records(dir: &Path, records: &[Record]) -> Result<String> {
     }
     std::fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
     Ok(super::records_checksum(&bytes))
+}
+
+/// The documents as read, under `sources/`: the lines a record cites are
+/// served from here, so they match the index even after a seed changes.
+fn write_sources(dir: &Path, sources: &[(String, Vec<u8>)]) -> Result<()> {
+    for (file, bytes) in sources {
+        let path = dir.join(super::SOURCES_DIR).join(file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
 }

@@ -23,6 +23,8 @@ use crate::record::Record;
 use crate::tokenizer::{self, ChineseAnalyzer};
 
 pub const RECORDS_FILE: &str = "records.jsonl";
+/// The documents of a generation as they were read.
+pub const SOURCES_DIR: &str = "sources";
 
 /// The analyzer for a record set: matter names and department names join the
 /// segmentation dictionary so they stay whole. Index and queries must use the
@@ -97,6 +99,18 @@ impl OpenIndex {
             analyzer,
             generation,
         })
+    }
+}
+
+impl OpenIndex {
+    /// A document as it was when this generation was built (the lines its
+    /// records cite), not as it is in the seeds now.
+    pub fn source(&self, file: &str) -> Result<Vec<u8>> {
+        let name = crate::catalog::relative_name(file).map_err(|why| {
+            Error::Other(format!("{file:?} is not a document of this index: {why}"))
+        })?;
+        let path = self.generation.dir.join(SOURCES_DIR).join(name);
+        std::fs::read(&path).map_err(|e| Error::io(&path, e))
     }
 }
 

@@ -3,7 +3,7 @@
 //! Layout under the index root:
 //! ```text
 //! CURRENT            name of the live generation (replaced by rename)
-//! gen-<hash>/        tantivy files, records.jsonl, manifest.json
+//! gen-<hash>/        tantivy files, records.jsonl, manifest.json, sources/
 //! tmp-<pid>-<nanos>/ a build in progress, or a damaged generation being retired
 //! .build.lock        locked (flock) by the one process building
 //! ```
@@ -37,7 +37,7 @@ use crate::error::{Error, Result};
 use crate::progress::Progress;
 
 /// Bump when parsing, records or the schema change, so old indexes rebuild.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 const CURRENT: &str = "CURRENT";
 const BUILD_LOCK: &str = ".build.lock";
@@ -258,7 +258,7 @@ impl IndexStore {
         progress: &dyn Progress,
     ) -> Result<Generation> {
         self.remove_abandoned_builds(lock);
-        let corpus = Corpus::load(seeds)?;
+        let corpus = Corpus::load_with_sources(seeds)?;
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
             corpus_hash: hash.to_string(),
@@ -267,7 +267,7 @@ impl IndexStore {
             records_sha256: None,
         };
         let tmp = ScratchDir::new(&self.root);
-        let manifest = build::write_generation(&tmp.0, &corpus.records, &manifest, progress)?;
+        let manifest = build::write_generation(&tmp.0, &corpus, &manifest, progress)?;
         let name = generation_name(hash);
         let dir = self.root.join(&name);
         if dir.exists() {
@@ -470,6 +470,32 @@ pub fn corpus_hash(seeds: &Path) -> Result<String> {
         hasher.update(file.as_bytes());
     }
     Ok(hex::encode(hasher.finalize()))
+}
+
+/// A cheap identity of the seeds as files: name, length and modification
+/// time of the catalog, of every document it accepts, and the names of the
+/// uncatalogued ones. While it stays the same, [`corpus_hash`] needs no
+/// recomputing (the server's `/healthz` checks it on every call).
+pub fn seeds_signature(seeds: &Path) -> Vec<(String, u64, Option<std::time::SystemTime>)> {
+    let stat = |name: String, path: &Path| {
+        let meta = std::fs::metadata(path).ok();
+        let len = meta.as_ref().map_or(0, |m| m.len());
+        (name, len, meta.and_then(|m| m.modified().ok()))
+    };
+    let catalog_path = seeds.join(crate::catalog::CATALOG_FILE);
+    let mut signature = vec![stat(
+        crate::catalog::CATALOG_FILE.to_string(),
+        &catalog_path,
+    )];
+    if let Ok(catalog) = Catalog::load(seeds) {
+        for (entry, path) in catalog.checked().0 {
+            signature.push(stat(entry.file, &path));
+        }
+        for file in catalog.uncatalogued_files() {
+            signature.push((file, 0, None));
+        }
+    }
+    signature
 }
 
 /// Fingerprint of the sources that shape an index (parsers, tokenizer,
