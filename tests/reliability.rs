@@ -699,4 +699,13 @@ fn the_server_cites_the_indexed_lines_and_reports_changed_seeds() {
             .contains("seeds changed"),
         "{health}"
     );
+    // `qsearch index` now builds the changed seeds and removes the served
+    // generation: its documents stay readable to the server.
+    let served = IndexStore::new(data.join("index")).current().unwrap().dir;
+    let out = qsearch(&["index", "--no-embed"], &seeds, &data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!served.exists(), "the served generation was kept?");
+    assert_eq!(json(&record)["lines"], before);
 }

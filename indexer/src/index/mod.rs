@@ -7,10 +7,13 @@ mod published;
 pub mod schema;
 pub mod store;
 
+use std::collections::HashMap;
 use std::io::BufRead;
 use std::path::Path;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
+use tantivy::directory::{Directory, FileHandle};
 use tantivy::{Index, ReloadPolicy};
 
 pub use filters::{FilterKeys, Filters};
@@ -49,6 +52,9 @@ pub struct OpenIndex {
     pub records: Vec<Record>,
     pub analyzer: ChineseAnalyzer,
     pub generation: Generation,
+    /// The generation's documents, mapped at open: they stay readable when
+    /// a later build removes this generation while it is being served.
+    sources: HashMap<String, Arc<dyn FileHandle>>,
 }
 
 impl OpenIndex {
@@ -92,25 +98,52 @@ impl OpenIndex {
                 "index document count does not match the records",
             ));
         }
+        let sources = map_sources(&generation.dir, &records)?;
         Ok(OpenIndex {
             index,
             fields,
             records,
             analyzer,
             generation,
+            sources,
         })
     }
+}
+
+/// Maps `sources/<file>` of every document that has records.
+fn map_sources(dir: &Path, records: &[Record]) -> Result<HashMap<String, Arc<dyn FileHandle>>> {
+    let sources_dir = dir.join(SOURCES_DIR);
+    if !sources_dir.is_dir() {
+        return Err(damaged(dir, &format!("{SOURCES_DIR}/ is missing")));
+    }
+    let mapped = published::PublishedDirectory::open(&sources_dir)?;
+    let mut sources = HashMap::new();
+    for record in records {
+        let file = &record.source.file;
+        if sources.contains_key(file) {
+            continue;
+        }
+        let handle = crate::catalog::relative_name(file)
+            .ok()
+            .and_then(|name| mapped.get_file_handle(Path::new(&name)).ok())
+            .ok_or_else(|| damaged(dir, &format!("{SOURCES_DIR}/{file} is missing")))?;
+        sources.insert(file.clone(), handle);
+    }
+    Ok(sources)
 }
 
 impl OpenIndex {
     /// A document as it was when this generation was built (the lines its
     /// records cite), not as it is in the seeds now.
     pub fn source(&self, file: &str) -> Result<Vec<u8>> {
-        let name = crate::catalog::relative_name(file).map_err(|why| {
-            Error::Other(format!("{file:?} is not a document of this index: {why}"))
-        })?;
-        let path = self.generation.dir.join(SOURCES_DIR).join(name);
-        std::fs::read(&path).map_err(|e| Error::io(&path, e))
+        let handle = self
+            .sources
+            .get(file)
+            .ok_or_else(|| Error::Other(format!("{file:?} is not a document of this index")))?;
+        let bytes = handle
+            .read_bytes(0..handle.len())
+            .map_err(|e| Error::io(self.generation.dir.join(SOURCES_DIR).join(file), e))?;
+        Ok(bytes.as_slice().to_vec())
     }
 }
 
