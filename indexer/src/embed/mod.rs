@@ -87,13 +87,15 @@ fn vectors_for(
         missing
     };
     let mut missing = missing_of(&cache);
-    let mut _lock = None;
-    if !missing.is_empty() {
-        _lock = cache.lock();
-        if _lock.is_some() {
-            cache.reload();
-            missing = missing_of(&cache);
-        }
+    // Held until the vectors are written (the end of this function).
+    let lock = if missing.is_empty() {
+        None
+    } else {
+        cache.lock()
+    };
+    if lock.is_some() {
+        cache.reload();
+        missing = missing_of(&cache);
     }
     if cache.dropped() > 0 {
         progress.note(&format!(
