@@ -171,7 +171,7 @@ impl IndexStore {
             Ok(open) => Ok(Live {
                 open,
                 notices: vec![format!(
-                    "the seeds changed but the index could not be rebuilt ({error}); answering from the previous index {name}, which does not include the changes"
+                    "the index is out of date (the seeds or the program changed) and could not be rebuilt: {error}; answering from the previous index {name}, which does not include the changes"
                 )],
             }),
             Err(_) => Err(error),
