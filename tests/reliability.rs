@@ -709,3 +709,45 @@ fn the_server_cites_the_indexed_lines_and_reports_changed_seeds() {
     assert!(!served.exists(), "the served generation was kept?");
     assert_eq!(json(&record)["lines"], before);
 }
+
+/// Finding 12: a client that never finishes its request held the graceful
+/// shutdown open for ever; now the server stops after its grace period.
+/// (The minute below only keeps a regression from hanging the test run.)
+#[test]
+fn shutdown_is_not_held_open_by_an_unfinished_request() {
+    use qsearch_server::{AppState, Limits};
+    use std::io::Write;
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let (addr, server) = runtime.block_on(async {
+        let state = AppState::open(paths(&seeds, &data), bm25(), Limits::default())
+            .await
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let shutdown = async move {
+            let _ = stopped.await;
+        };
+        let server = tokio::spawn(qsearch_server::serve_on(listener, state, shutdown));
+        (addr, server)
+    });
+    assert_eq!(harness::get(addr, "/healthz").status, 200);
+    let mut slow = std::net::TcpStream::connect(addr).unwrap();
+    slow.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    // The server has the partial request before shutdown begins.
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    stop.send(()).unwrap();
+    let finished = runtime
+        .block_on(async { tokio::time::timeout(std::time::Duration::from_secs(60), server).await });
+    let served = finished.expect("the server is still waiting for the unfinished request");
+    served.unwrap().unwrap();
+    drop(slow);
+}
