@@ -26,7 +26,8 @@ pub struct RecordResponse {
     /// `file:start-end`, as cited.
     #[schema(example = "001_e78a3302d4a7bc81.txt:656-657")]
     pub citation: String,
-    /// The cited lines of the seed file, verbatim.
+    /// The cited lines of the seed file, verbatim, as the served index read
+    /// them (unchanged by later edits of the file).
     pub lines: Vec<SourceLine>,
 }
 
