@@ -1,10 +1,11 @@
 //! The seed catalog (`seeds/catalog.toml`): the issuer of each document and
 //! its encoding. Documents are data: adding one needs no code change.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
 
+use crate::corpus::FileWarning;
 use crate::error::{Error, Result};
 use crate::read::Encoding;
 use crate::record::{Bureau, Level};
@@ -46,6 +47,9 @@ pub struct Catalog {
     pub documents: Vec<CatalogEntry>,
     #[serde(skip)]
     pub dir: PathBuf,
+    /// Line of each entry's `file` key in `catalog.toml` (0 when unknown).
+    #[serde(skip)]
+    pub lines: Vec<usize>,
 }
 
 impl Catalog {
@@ -58,11 +62,106 @@ impl Catalog {
             message: e.to_string(),
         })?;
         catalog.dir = seeds_dir.to_path_buf();
+        catalog.find_lines(&text);
         Ok(catalog)
+    }
+
+    /// Where each entry's `file` key is, for warnings that point at it.
+    fn find_lines(&mut self, text: &str) {
+        let lines: Vec<&str> = text.lines().collect();
+        let mut from = 0;
+        self.lines = self
+            .documents
+            .iter()
+            .map(|entry| {
+                let quoted = [format!("\"{}\"", entry.file), format!("'{}'", entry.file)];
+                let found = lines[from..].iter().position(|l| {
+                    let l = l.trim_start();
+                    l.starts_with("file") && quoted.iter().any(|q| l.contains(q.as_str()))
+                });
+                found.map_or(0, |i| {
+                    from += i + 1;
+                    from
+                })
+            })
+            .collect();
+    }
+
+    /// Line of the `i`-th entry in `catalog.toml` (0 when unknown).
+    pub fn line_of(&self, i: usize) -> usize {
+        self.lines.get(i).copied().unwrap_or(0)
     }
 
     pub fn path_of(&self, entry: &CatalogEntry) -> PathBuf {
         self.dir.join(&entry.file)
+    }
+
+    /// The entries to read, each with its file's path, and a warning for
+    /// each entry left out: a file outside the seeds directory (an absolute
+    /// path, `..`, or a symbolic link leading out), or a file catalogued a
+    /// second time. Entry file names come back normalised (`./a.txt` is
+    /// `a.txt`).
+    pub fn checked(&self) -> (Vec<(CatalogEntry, PathBuf)>, Vec<FileWarning>) {
+        let mut accepted: Vec<(CatalogEntry, PathBuf, usize)> = Vec::new();
+        let mut warnings = Vec::new();
+        let mut warn = |entry: &CatalogEntry, line: usize, message: String| {
+            warnings.push(FileWarning {
+                file: CATALOG_FILE.to_string(),
+                line,
+                message: format!(
+                    "entry file = {:?} ({}): {message}",
+                    entry.file, entry.issuer
+                ),
+            })
+        };
+        for (i, entry) in self.documents.iter().enumerate() {
+            let line = self.line_of(i);
+            let path = match self.locate(entry) {
+                Ok(path) => path,
+                Err(why) => {
+                    warn(
+                        entry,
+                        line,
+                        format!(
+                            "{why}; only files inside the seeds directory are indexed, entry skipped"
+                        ),
+                    );
+                    continue;
+                }
+            };
+            let file = relative_name(&entry.file).unwrap_or_else(|_| entry.file.clone());
+            if let Some((_, _, first)) = accepted.iter().find(|(a, _, _)| a.file == file) {
+                warn(
+                    entry,
+                    line,
+                    format!(
+                        "the file is already catalogued (line {first}); this second entry is skipped"
+                    ),
+                );
+                continue;
+            }
+            let mut entry = entry.clone();
+            entry.file = file;
+            accepted.push((entry, path, line));
+        }
+        let accepted = accepted.into_iter().map(|(e, p, _)| (e, p)).collect();
+        (accepted, warnings)
+    }
+
+    /// The path of an entry's file, if it lies inside the seeds directory.
+    /// A file that does not exist is not an error here (reading it reports it).
+    pub fn locate(&self, entry: &CatalogEntry) -> Result<PathBuf, String> {
+        let name = relative_name(&entry.file)?;
+        let path = self.dir.join(&name);
+        if let (Ok(real), Ok(root)) = (path.canonicalize(), self.dir.canonicalize())
+            && !real.starts_with(&root)
+        {
+            return Err(format!(
+                "it leads out of the seeds directory to {} (a symbolic link)",
+                real.display()
+            ));
+        }
+        Ok(path)
     }
 
     /// `.txt` files in the seeds directory that have no catalog entry.
@@ -74,7 +173,11 @@ impl Catalog {
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|name| {
-                name.ends_with(".txt") && !self.documents.iter().any(|d| &d.file == name)
+                name.ends_with(".txt")
+                    && !self
+                        .documents
+                        .iter()
+                        .any(|d| relative_name(&d.file).is_ok_and(|f| &f == name))
             })
             .collect();
         files.sort();
@@ -83,5 +186,41 @@ impl Catalog {
 
     pub fn entry(&self, file: &str) -> Option<&CatalogEntry> {
         self.documents.iter().find(|d| d.file == file)
+    }
+}
+
+/// A catalog `file` as a path relative to the seeds directory, `/`-separated
+/// and without `.` parts; absolute paths and `..` are refused.
+pub fn relative_name(file: &str) -> Result<String, String> {
+    let mut parts = Vec::new();
+    for component in Path::new(file).components() {
+        match component {
+            Component::Normal(part) => parts.push(part.to_string_lossy().into_owned()),
+            Component::CurDir => {}
+            Component::ParentDir => return Err("the path contains `..`".to_string()),
+            Component::RootDir | Component::Prefix(_) => {
+                return Err("the path is absolute".to_string());
+            }
+        }
+    }
+    if parts.is_empty() {
+        return Err("the file name is empty".to_string());
+    }
+    Ok(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_names_stay_inside() {
+        assert_eq!(relative_name("a.txt").unwrap(), "a.txt");
+        assert_eq!(relative_name("./sub/./a.txt").unwrap(), "sub/a.txt");
+        assert!(relative_name("/etc/passwd").is_err());
+        assert!(relative_name("../../etc/passwd").is_err());
+        assert!(relative_name("sub/../../x.txt").is_err());
+        assert!(relative_name("").is_err());
+        assert!(relative_name(".").is_err());
     }
 }

@@ -3,6 +3,7 @@
 //! Nothing in one file can stop the others: unreadable, binary or
 //! non-UTF-8 input becomes a warning naming the file and line.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -32,19 +33,41 @@ impl std::fmt::Display for FileWarning {
 pub struct Corpus {
     pub records: Vec<Record>,
     pub warnings: Vec<FileWarning>,
+    /// Document names in record ids so far, file by file (ids are unique
+    /// across documents only if these are).
+    id_stems: HashMap<String, String>,
+    /// The bytes of every document as read, when loaded for an index build
+    /// (a generation keeps them, so cited lines match the index).
+    pub sources: Vec<(String, Vec<u8>)>,
 }
 
 impl Corpus {
     /// Reads every catalogued document of a seeds directory.
     pub fn load(seeds_dir: &Path) -> Result<Corpus> {
+        Corpus::load_inner(seeds_dir, false)
+    }
+
+    /// [`Corpus::load`], keeping each document's bytes in `sources`.
+    pub fn load_with_sources(seeds_dir: &Path) -> Result<Corpus> {
+        Corpus::load_inner(seeds_dir, true)
+    }
+
+    fn load_inner(seeds_dir: &Path, keep_sources: bool) -> Result<Corpus> {
         let catalog = Catalog::load(seeds_dir)?;
         let mut corpus = Corpus::default();
         for file in catalog.uncatalogued_files() {
             corpus.warn(&file, 1, "file has no entry in seeds/catalog.toml; not indexed (add an entry naming its issuer)");
         }
-        for entry in &catalog.documents {
-            match std::fs::read(catalog.path_of(entry)) {
-                Ok(bytes) => corpus.add_document(entry, &bytes),
+        let (entries, refused) = catalog.checked();
+        corpus.warnings.extend(refused);
+        for (entry, path) in &entries {
+            match std::fs::read(path) {
+                Ok(bytes) => {
+                    corpus.add_document(entry, &bytes);
+                    if keep_sources {
+                        corpus.sources.push((entry.file.clone(), bytes));
+                    }
+                }
                 Err(e) => corpus.warn(&entry.file, 0, format!("cannot read file: {e}")),
             }
         }
@@ -53,15 +76,62 @@ impl Corpus {
 
     /// Reads one document's bytes into records, keeping every problem as a warning.
     pub fn add_document(&mut self, entry: &CatalogEntry, bytes: &[u8]) {
-        if bytes.contains(&0) {
+        let stem = extract::id_stem(&entry.file);
+        if let Some(other) = self.id_stems.get(&stem)
+            && *other != entry.file
+        {
+            // `a` and `a.txt`, or `a~b.txt` and `a/b.txt`: the same ids.
+            self.warn(
+                &entry.file,
+                1,
+                format!(
+                    "its record ids would be those of {other}; file skipped (rename one of them)"
+                ),
+            );
+            return;
+        }
+        self.id_stems.insert(stem, entry.file.clone());
+        if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
+            self.warn(
+                &entry.file,
+                1,
+                "UTF-16 text (byte order mark); file skipped (convert it to UTF-8)",
+            );
+            return;
+        }
+        let nuls = bytes.iter().filter(|&&b| b == 0).count();
+        let stripped;
+        let bytes = if nuls == 0 {
+            bytes
+        } else {
             let line = 1 + bytes
                 .iter()
                 .take_while(|&&b| b != 0)
                 .filter(|&&b| b == b'\n')
                 .count();
-            self.warn(&entry.file, line, "binary data (NUL byte); file skipped");
-            return;
-        }
+            // Text with a stray NUL keeps its other lines; a file of many
+            // (binary, or UTF-16 without a byte order mark) does not.
+            if nuls > 16 && nuls * 100 > bytes.len() {
+                let what = if utf16_without_bom(bytes) {
+                    "UTF-16 text (NUL bytes between characters); file skipped (convert it to UTF-8)"
+                } else {
+                    "binary data (NUL bytes); file skipped"
+                };
+                self.warn(&entry.file, line, what);
+                return;
+            }
+            self.warn(
+                &entry.file,
+                line,
+                format!("{nuls} NUL byte(s) removed (the first on this line)"),
+            );
+            stripped = bytes
+                .iter()
+                .copied()
+                .filter(|&b| b != 0)
+                .collect::<Vec<u8>>();
+            &stripped[..]
+        };
         let text = match std::str::from_utf8(bytes) {
             Ok(text) => std::borrow::Cow::Borrowed(text),
             Err(e) => {
@@ -113,4 +183,18 @@ impl Corpus {
             message: message.into(),
         });
     }
+}
+
+/// Every other byte NUL, as ASCII-range UTF-16 is.
+fn utf16_without_bom(bytes: &[u8]) -> bool {
+    let sample = &bytes[..bytes.len().min(4096)];
+    let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let odd = sample
+        .iter()
+        .skip(1)
+        .step_by(2)
+        .filter(|&&b| b == 0)
+        .count();
+    let half = sample.len() / 2;
+    half > 0 && (even * 10 > half * 3 || odd * 10 > half * 3)
 }

@@ -139,17 +139,10 @@ impl Engine {
     }
 
     fn open_index(paths: &Paths, progress: &dyn Progress) -> Result<Engine> {
-        let store = IndexStore::new(paths.index_root());
-        let (generation, built) = store.open_or_build(&paths.seeds, progress)?;
-        let open = match OpenIndex::open(generation) {
-            Ok(open) => open,
-            Err(e) if !built => {
-                progress.note(&format!("{e}; rebuilding"));
-                OpenIndex::open(store.build(&paths.seeds, progress)?)?
-            }
-            Err(e) => return Err(e),
-        };
-        Engine::from_open(open, Synonyms::builtin())
+        let live = IndexStore::new(paths.index_root()).open_live(&paths.seeds, progress)?;
+        let mut engine = Engine::from_open(live.open, Synonyms::builtin())?;
+        engine.notices.extend(live.notices);
+        Ok(engine)
     }
 
     pub fn from_open(open: OpenIndex, synonyms: Synonyms) -> Result<Engine> {

@@ -6,10 +6,12 @@ use std::path::PathBuf;
 /// The library's error type; every variant says what to do about it.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read {path}: {source}")]
+    /// Reading, writing, renaming or locking `path` failed. The OS error is
+    /// part of the message, not a `source()`, so error chains print it once.
+    #[error("{path}: {error}")]
     Io {
         path: PathBuf,
-        source: std::io::Error,
+        error: std::io::Error,
     },
 
     #[error(
@@ -17,8 +19,14 @@ pub enum Error {
     )]
     Catalog { path: PathBuf, message: String },
 
-    #[error("search index error: {0} (run `qsearch index` to rebuild it)")]
-    Index(#[from] tantivy::TantivyError),
+    /// The rebuild hint only where a rebuild can help (not for permissions,
+    /// a full disk or a lock).
+    #[error("search index error: {0}{hint}", hint = rebuild_hint(.0))]
+    Index(tantivy::TantivyError),
+
+    /// A generation whose files do not hold together; rebuilding fixes it.
+    #[error("index at {dir} is damaged: {what}")]
+    Damaged { dir: PathBuf, what: String },
 
     #[error("query error: {0}")]
     Query(String),
@@ -31,12 +39,74 @@ pub enum Error {
 }
 
 impl Error {
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
-            source,
+            error,
         }
     }
 }
+
+impl From<tantivy::TantivyError> for Error {
+    fn from(e: tantivy::TantivyError) -> Self {
+        Error::Index(e)
+    }
+}
+
+fn rebuild_hint(e: &tantivy::TantivyError) -> &'static str {
+    if environmental_tantivy(e) {
+        ""
+    } else {
+        " (run `qsearch index` to rebuild it)"
+    }
+}
+
+impl Error {
+    /// Whether the cause lies in the environment (permissions, a read-only
+    /// or full disk, too many open files, a lock held elsewhere) rather than
+    /// in the data: rebuilding an index does not help, and must not be tried
+    /// in place of reporting it.
+    pub fn is_environmental(&self) -> bool {
+        match self {
+            Error::Io { error, .. } => environmental_io(error),
+            Error::Index(e) => environmental_tantivy(e),
+            _ => false,
+        }
+    }
+}
+
+fn environmental_tantivy(e: &tantivy::TantivyError) -> bool {
+    use tantivy::TantivyError as T;
+    use tantivy::directory::error::{OpenDirectoryError, OpenReadError};
+    match e {
+        T::LockFailure(..) => true,
+        T::IoError(io) => environmental_io(io),
+        T::OpenReadError(OpenReadError::IoError { io_error, .. }) => environmental_io(io_error),
+        T::OpenDirectoryError(OpenDirectoryError::IoError { io_error, .. }) => {
+            environmental_io(io_error)
+        }
+        _ => false,
+    }
+}
+
+fn environmental_io(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind as K;
+    matches!(
+        e.kind(),
+        K::PermissionDenied
+            | K::ReadOnlyFilesystem
+            | K::StorageFull
+            | K::QuotaExceeded
+            | K::OutOfMemory
+            | K::ResourceBusy
+            | K::WouldBlock
+            | K::Interrupted
+            | K::TimedOut
+    ) || matches!(e.raw_os_error(), Some(EMFILE | ENFILE))
+}
+
+/// Too many open files (process / system); Linux and the BSDs agree.
+const EMFILE: i32 = 24;
+const ENFILE: i32 = 23;
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -207,16 +207,24 @@ fn resolve_department(as_written: &str, bureau: &Bureau) -> Department {
     DepartmentTable::builtin().resolve(as_written, bureau.level)
 }
 
-/// Stable ids: file stem, section and line span, with a counter when several
-/// records share a span (work items of one HTML cell).
-struct IdMaker<'a> {
-    stem: &'a str,
+/// Stable ids: the document's name, section and line span, with a counter
+/// when several records share a span (work items of one HTML cell). The
+/// whole name (without `.txt`; `/` of a subdirectory as `~`) keeps ids of
+/// different documents apart: `002_57c….txt` and `002_revised.txt` share
+/// their number but not their ids.
+struct IdMaker {
+    stem: String,
     seen: HashMap<String, usize>,
 }
 
-impl<'a> IdMaker<'a> {
-    fn new(file: &'a str) -> Self {
-        let stem = file.split(['_', '.']).next().unwrap_or(file);
+/// The part of a record id that names its document.
+pub fn id_stem(file: &str) -> String {
+    file.strip_suffix(".txt").unwrap_or(file).replace('/', "~")
+}
+
+impl IdMaker {
+    fn new(file: &str) -> Self {
+        let stem = id_stem(file);
         IdMaker {
             stem,
             seen: HashMap::new(),

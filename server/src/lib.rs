@@ -18,9 +18,10 @@ pub mod schema;
 pub mod shutdown;
 pub mod state;
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::io::Write;
 use std::net::SocketAddr;
+use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -86,17 +87,38 @@ pub async fn serve(config: Config) -> anyhow::Result<()> {
     serve_on(listener, state, shutdown::signal()).await
 }
 
+/// How long requests in flight may take to finish once shutdown begins.
+/// A client that never completes its request would otherwise hold the
+/// graceful shutdown open for ever.
+pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
+
 /// Serves on a bound listener until `shutdown` completes, then finishes the
-/// requests in flight.
+/// requests in flight, waiting at most [`SHUTDOWN_GRACE`] for them.
 pub async fn serve_on(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("server error")?;
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
+    let server = axum::serve(listener, router(state))
+        .with_graceful_shutdown(signal)
+        .into_future();
+    let overdue = async move {
+        match stopped.await {
+            Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        served = server => served.context("server error")?,
+        () = overdue => tracing::warn!(
+            "connections still open {SHUTDOWN_GRACE:?} after the shutdown began (unfinished requests); closing them"
+        ),
+    }
     tracing::info!("stopped");
     Ok(())
 }

@@ -344,7 +344,7 @@ pub struct Comparison {
 /// One retrievable passage with its provenance.
 #[derive(Serialize, ToSchema)]
 pub struct Record {
-    /// Stable id, e.g. `001-boundary-656-657`.
+    /// Stable id, e.g. `001_e78a3302d4a7bc81-boundary-656-657`.
     pub id: String,
     pub bureau: Bureau,
     pub section: SectionKind,

@@ -52,7 +52,12 @@ struct Inner {
     limits: Limits,
     keyword: Semaphore,
     semantic: Semaphore,
+    /// The seeds' signature at the last check, and whether they differed
+    /// from what the index was built from.
+    seeds_check: std::sync::Mutex<Option<(SeedsSignature, bool)>>,
 }
+
+type SeedsSignature = Vec<(String, u64, Option<std::time::SystemTime>)>;
 
 impl AppState {
     pub fn new(engine: Arc<Engine>, paths: Paths, limits: Limits) -> Self {
@@ -62,6 +67,7 @@ impl AppState {
             keyword: Semaphore::new(limits.keyword_searches.max(1)),
             semantic: Semaphore::new(limits.semantic_searches.max(1)),
             limits,
+            seeds_check: std::sync::Mutex::new(None),
         };
         AppState {
             inner: Arc::new(inner),
@@ -84,6 +90,29 @@ impl AppState {
             tracing::warn!("{notice}");
         }
         Ok(AppState::new(Arc::new(engine), paths, limits))
+    }
+
+    /// Whether the seeds differ from what the open index was built from
+    /// (the server keeps serving the index it opened). Blocking: the corpus
+    /// hash is recomputed only when the files' sizes or times changed.
+    pub fn seeds_changed(&self) -> bool {
+        use qsearch::index::store;
+        let seeds = &self.inner.paths.seeds;
+        let signature = store::seeds_signature(seeds);
+        let mut check = self
+            .inner
+            .seeds_check
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some((seen, changed)) = check.as_ref()
+            && *seen == signature
+        {
+            return *changed;
+        }
+        let built_from = &self.inner.engine.index().generation.manifest.corpus_hash;
+        let changed = store::corpus_hash(seeds).map_or(true, |hash| hash != *built_from);
+        *check = Some((signature, changed));
+        changed
     }
 
     pub fn engine(&self) -> &Arc<Engine> {

