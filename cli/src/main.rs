@@ -13,7 +13,12 @@ use clap::{Args, Parser, Subcommand};
 /// Search Chinese government responsibility lists (责任清单): who is
 /// responsible for what, with cited passages.
 #[derive(Debug, Parser)]
-#[command(name = "qsearch", version, args_conflicts_with_subcommands = true)]
+#[command(
+    name = "qsearch",
+    version,
+    args_conflicts_with_subcommands = true,
+    after_help = "Exit status: 0 when something was found, 1 when a search found nothing, 2 on error."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
@@ -23,6 +28,17 @@ struct Cli {
 
     #[command(flatten)]
     paths: PathArgs,
+
+    /// When to colour the output: auto (a terminal, unless NO_COLOR is set), always or never.
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
 }
 
 /// Where seeds, index and models live.
@@ -51,6 +67,8 @@ impl PathArgs {
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    /// Search (what a bare `qsearch QUERY` does): ranked passages, and for a who-question the answer.
+    Search(commands::search::SearchArgs),
     /// List parsed records (JSONL with --json).
     Records(commands::records::RecordsArgs),
     /// Records per bureau and section kind.
@@ -74,6 +92,11 @@ enum Command {
 fn main() -> ExitCode {
     restore_default_sigpipe();
     let cli = Cli::parse();
+    render::set_color(match cli.color {
+        ColorChoice::Auto => None,
+        ColorChoice::Always => Some(true),
+        ColorChoice::Never => Some(false),
+    });
     let paths = cli.paths.resolve();
     let result = match cli.command {
         Some(Command::Records(args)) => commands::records::run(&paths, &args),
@@ -84,7 +107,8 @@ fn main() -> ExitCode {
         Some(Command::BenchCorpus(args)) => commands::bench_corpus::run(&paths, &args),
         Some(Command::Who(args)) => commands::who::run(&paths, &args),
         Some(Command::Compare(args)) => commands::compare::run(&paths, &args),
-        Some(Command::Serve(args)) => commands::serve::run(&paths, &args, &cli.search.options),
+        Some(Command::Serve(args)) => commands::serve::run(&paths, &args),
+        Some(Command::Search(args)) => commands::search::run(&paths, &args),
         None => commands::search::run(&paths, &cli.search),
     };
     match result {

@@ -1,12 +1,41 @@
 //! Terminal rendering of search results: one block per hit with its
 //! `file:line` citation; colour only when stdout is a terminal.
 
-use std::io::IsTerminal;
+use std::sync::atomic::{AtomicU8, Ordering};
 
 use owo_colors::{OwoColorize, Stream};
 use qsearch::SearchResponse;
 use qsearch::answer::{Answer, AnswerDepartment, Coverage};
 use qsearch::search::Hit;
+
+/// `--color`: 0 auto, 1 always, 2 never.
+static COLOR: AtomicU8 = AtomicU8::new(0);
+
+/// Forces colour on or off (`None`: colour a terminal unless NO_COLOR is set).
+pub fn set_color(choice: Option<bool>) {
+    COLOR.store(
+        match choice {
+            None => 0,
+            Some(true) => 1,
+            Some(false) => 2,
+        },
+        Ordering::Relaxed,
+    );
+    match choice {
+        Some(on) => owo_colors::set_override(on),
+        None => owo_colors::unset_override(),
+    }
+}
+
+/// Whether stdout gets colour: `--color`, else a terminal without NO_COLOR
+/// (the same test owo-colors makes for the other styles).
+fn colour() -> bool {
+    match COLOR.load(Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => supports_color::on_cached(supports_color::Stream::Stdout).is_some(),
+    }
+}
 
 pub fn print_response(response: &SearchResponse, explain: bool) {
     for warning in &response.warnings {
@@ -179,7 +208,7 @@ fn section_label(section: &str) -> &str {
 /// Turns the snippet's `<b>` markup into terminal emphasis (or 【】 when
 /// not a terminal) and unescapes HTML entities.
 fn highlight(snippet: &str) -> String {
-    let (open, close) = if std::io::stdout().is_terminal() {
+    let (open, close) = if colour() {
         ("\x1b[1;31m", "\x1b[0m")
     } else {
         ("【", "】")

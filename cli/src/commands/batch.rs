@@ -23,7 +23,7 @@ struct BatchQuery {
 }
 
 pub fn run(paths: &Paths, args: &BatchArgs) -> anyhow::Result<ExitCode> {
-    let engine = super::open_engine(paths, args.options.mode, args.options.model.as_deref())?;
+    let engine = super::open_engine(paths, args.options.mode, args.options.model.name.as_deref())?;
     let mut out = std::io::stdout().lock();
     let mut failed = false;
     for (n, line) in std::io::stdin().lock().lines().enumerate() {

@@ -30,7 +30,7 @@ pub fn run(paths: &Paths, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
     let judgments = eval::parse_judgments(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let engine = super::open_engine(paths, args.options.mode, args.options.model.as_deref())?;
+    let engine = super::open_engine(paths, args.options.mode, args.options.model.name.as_deref())?;
     let mut scores = Vec::new();
     let mut raw = String::new();
     let mut mode = args.options.mode;

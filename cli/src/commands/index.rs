@@ -15,9 +15,8 @@ pub struct IndexArgs {
     /// Keyword index only: skip the embedding vectors.
     #[arg(long)]
     no_embed: bool,
-    /// Embedding model (name under the models directory, or a model directory).
-    #[arg(long)]
-    model: Option<String>,
+    #[command(flatten)]
+    model: super::search::ModelArg,
 }
 
 pub fn run(paths: &Paths, args: &IndexArgs) -> anyhow::Result<ExitCode> {
@@ -37,7 +36,7 @@ pub fn run(paths: &Paths, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     if !args.no_embed {
         let started = Instant::now();
         let mut options = EngineOptions::default();
-        if let Some(model) = &args.model {
+        if let Some(model) = &args.model.name {
             options.model = model.clone();
         }
         let engine = qsearch::Engine::open_with(paths, &options, &Bars::default())?;

@@ -18,36 +18,44 @@ pub struct SearchArgs {
     pub options: SearchOptions,
 }
 
-/// Options shared by search, batch and eval.
+/// Options of the commands that search (search, who, batch, eval), defined
+/// once here and flattened into each; other commands do not take them.
 #[derive(Debug, Clone, Args)]
 pub struct SearchOptions {
     /// Print JSON instead of text.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub json: bool,
     /// bm25 (keywords), semantic (meaning) or hybrid (both, fused).
-    #[arg(long, value_parser = parse_mode, default_value = "hybrid", global = true)]
+    #[arg(long, value_parser = parse_mode, default_value = "hybrid")]
     pub mode: Mode,
     /// Number of hits.
-    #[arg(long, default_value_t = 10, global = true)]
+    #[arg(long, default_value_t = 10)]
     pub limit: usize,
     /// Only this bureau (name, place such as 常德市, or file prefix such as 001).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub bureau: Option<String>,
     /// Only this province (河北, 湖南省 …).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub province: Option<String>,
     /// Only this section: duties, boundary, public_service, supervision, accountability.
-    #[arg(long, value_parser = parse_section, global = true)]
+    #[arg(long, value_parser = parse_section)]
     pub section: Option<SectionKind>,
     /// Only rows assigning this department (质监局, 市公安局, 市场监督管理局 …).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub department: Option<String>,
-    /// Embedding model: a name under the models directory (me5-small, m3e-small) or a model directory [env: QSEARCH_MODEL].
-    #[arg(long, global = true)]
-    pub model: Option<String>,
+    #[command(flatten)]
+    pub model: ModelArg,
     /// Show how each hit was ranked (BM25 and vector ranks, fused score).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub explain: bool,
+}
+
+/// The embedding model, for every command that loads it.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ModelArg {
+    /// Embedding model: a name under the models directory (me5-small, m3e-small) or a model directory.
+    #[arg(long = "model", env = "QSEARCH_MODEL", value_name = "MODEL")]
+    pub name: Option<String>,
 }
 
 pub fn parse_mode(s: &str) -> Result<Mode, String> {
@@ -76,7 +84,7 @@ pub fn run(paths: &Paths, args: &SearchArgs) -> anyhow::Result<ExitCode> {
     if query.trim().is_empty() {
         anyhow::bail!("no query given; try: qsearch \"烟花爆竹\" or qsearch --help");
     }
-    let engine = super::open_engine(paths, args.options.mode, args.options.model.as_deref())?;
+    let engine = super::open_engine(paths, args.options.mode, args.options.model.name.as_deref())?;
     search_and_print(&engine, &args.options.request(&query), args.options.json)
 }
 
@@ -86,10 +94,24 @@ pub fn search_and_print(
     json: bool,
 ) -> anyhow::Result<ExitCode> {
     let response = engine.search(request)?;
+    print(&response, request.explain, json)
+}
+
+/// Prints a response; the exit code says whether anything was found, as
+/// grep's does: 0 hits found, 1 none (errors are 2, in `main`).
+pub fn print(
+    response: &qsearch::SearchResponse,
+    explain: bool,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
     if json {
-        println!("{}", serde_json::to_string(&response)?);
+        println!("{}", serde_json::to_string(response)?);
     } else {
-        render::print_response(&response, request.explain);
+        render::print_response(response, explain);
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(if response.hits.is_empty() {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }

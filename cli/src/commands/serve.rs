@@ -9,8 +9,6 @@ use qsearch::engine::EngineOptions;
 use qsearch::paths::Paths;
 use qsearch_server::{Config, DEFAULT_BIND, Limits};
 
-use super::search::SearchOptions;
-
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free one (the address is printed).
@@ -28,6 +26,8 @@ pub struct ServeArgs {
     /// Request log format on stderr (level from RUST_LOG, default info).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
+    #[command(flatten)]
+    model: super::search::ModelArg,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -36,13 +36,13 @@ enum LogFormat {
     Json,
 }
 
-pub fn run(paths: &Paths, args: &ServeArgs, options: &SearchOptions) -> anyhow::Result<ExitCode> {
+pub fn run(paths: &Paths, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     init_logging(args.log_format);
     let mut engine = EngineOptions {
         semantic: !args.keyword_only,
         ..EngineOptions::default()
     };
-    if let Some(model) = &options.model {
+    if let Some(model) = &args.model.name {
         engine.model = model.clone();
     }
     let config = Config {

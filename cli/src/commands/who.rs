@@ -6,7 +6,6 @@ use clap::Args;
 use qsearch::paths::Paths;
 
 use super::search::SearchOptions;
-use crate::render;
 
 #[derive(Debug, Args)]
 pub struct WhoArgs {
@@ -18,12 +17,7 @@ pub struct WhoArgs {
 
 pub fn run(paths: &Paths, args: &WhoArgs) -> anyhow::Result<ExitCode> {
     let query = args.query.join(" ");
-    let engine = super::open_engine(paths, args.options.mode, args.options.model.as_deref())?;
+    let engine = super::open_engine(paths, args.options.mode, args.options.model.name.as_deref())?;
     let response = engine.who(&args.options.request(&query))?;
-    if args.options.json {
-        println!("{}", serde_json::to_string(&response)?);
-    } else {
-        render::print_response(&response, args.options.explain);
-    }
-    Ok(ExitCode::SUCCESS)
+    super::search::print(&response, args.options.explain, args.options.json)
 }

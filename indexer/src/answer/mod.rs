@@ -410,7 +410,7 @@ fn rank_departments(
                 weight *= OUTSIDE_SPLIT_WEIGHT;
             }
             let aspect_bonus = aspect_bonus(record, matched.len(), excluded, aspect_terms.len());
-            let score = weight * aspect_bonus * coverage / (candidate.rank as f32);
+            let score = weight * aspect_bonus * coverage / (candidate.rank as f32).sqrt();
             let entry = by_name.entry(name.clone()).or_insert_with(|| {
                 order.push(name.clone());
                 AnswerDepartment {
@@ -750,5 +750,25 @@ mod tests {
         let (matched, excluded) = match_aspect("除运输外的监管；负责运输许可", &aspect);
         assert_eq!(matched, ["运输"]);
         assert_eq!(excluded, 0);
+    }
+
+    #[test]
+    fn a_clause_naming_another_department_credits_that_department() {
+        let analyzer = crate::tokenizer::ChineseAnalyzer::default();
+        let synonyms = crate::tokenizer::Synonyms::builtin();
+        let question = Question::analyse(
+            "餐馆食品安全出了问题找谁",
+            &analyzer,
+            &synonyms,
+            &|_| 10,
+            1000,
+        );
+        let table = DepartmentTable::builtin();
+        let duty = "商务局负责拟订促进餐饮服务和酒类流通发展规划和政策，市场监管局负责餐饮服务食品安全和酒类食品安全的监督管理。";
+        let owner = clause_department(duty, "商务局", table, &question);
+        assert_eq!(owner.map(|(name, _)| name).as_deref(), Some("市场监管局"));
+        // The row's own clause carrying the question keeps the row's department.
+        let duty = "负责餐饮服务食品安全监督管理，市场监管局负责酒类流通";
+        assert_eq!(clause_department(duty, "食药局", table, &question), None);
     }
 }

@@ -257,11 +257,21 @@ mod tests {
     }
 
     #[test]
-    fn a_word_no_record_has_outweighs_common_ones() {
+    fn a_word_no_record_has_weighs_like_the_known_ones() {
         let df = |t: &str| if t == "手续" { 50 } else { 0 };
         let q = question("离婚手续去哪里办", &df);
+        let words: Vec<&str> = q.concepts.iter().map(|c| c.word.as_str()).collect();
+        assert_eq!(words, ["离婚", "手续"]);
+        assert_eq!(q.concepts[0].weight, q.concepts[1].weight);
+        // A passage with 手续 alone carries half of the question, not all.
         let coverage = q.coverage("办理烟花爆竹运输许可手续");
-        assert!(coverage < 0.5, "{coverage}");
+        assert!((coverage - 0.5).abs() < 1e-6, "{coverage}");
         assert_eq!(q.missing("办理手续"), ["离婚"]);
+    }
+
+    #[test]
+    fn question_frames_are_not_concepts() {
+        let q = question("烟花爆竹燃放谁来管", &|_| 10);
+        assert!(q.concepts.iter().all(|c| !c.word.contains('谁')), "{q:?}");
     }
 }
