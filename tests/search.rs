@@ -307,8 +307,8 @@ fn keyword_queries_carry_an_answer_that_is_not_shown() {
 
 #[test]
 fn compare_finds_a_matter_by_synonym_and_by_meaning() {
-    use qsearch::compare::{MatchedBy, compare};
-    let fireworks = compare(engine(), "鞭炮").expect("鞭炮 is 烟花爆竹");
+    use qsearch::compare::MatchedBy;
+    let fireworks = engine().compare("鞭炮").expect("鞭炮 is 烟花爆竹");
     assert_eq!(fireworks.matched_by, MatchedBy::Synonym);
     assert_eq!(fireworks.bureaus.len(), 4);
     assert!(
@@ -319,11 +319,11 @@ fn compare_finds_a_matter_by_synonym_and_by_meaning() {
     );
 
     // No list calls it 充电桩 and no synonym maps it: only the model knows.
-    let charging = compare(engine(), "充电桩").expect("matched by meaning");
+    let charging = engine().compare("充电桩").expect("matched by meaning");
     assert_eq!(charging.matched_by, MatchedBy::Meaning);
     assert!(charging.bureaus[0].matter.contains("充电设施"));
 
-    let err = compare(engine(), "外星人").expect_err("nothing like it");
+    let err = engine().compare("外星人").expect_err("nothing like it");
     assert!(err.to_string().contains("qsearch compare"), "{err}");
 }
 
@@ -349,7 +349,7 @@ fn compare_aligns_a_matter_named_differently_across_bureaus() {
             ],
         ),
     ] {
-        let c = qsearch::compare::compare(engine(), matter).unwrap();
+        let c = engine().compare(matter).unwrap();
         let columns: Vec<String> = c
             .bureaus
             .iter()

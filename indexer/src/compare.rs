@@ -7,9 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::departments::DepartmentTable;
-use crate::engine::Engine;
 use crate::error::{Error, Result};
+use crate::record::Record;
 use crate::record::SectionKind;
+use crate::tokenizer::Synonyms;
 
 /// One matter and the bureaus whose lists have it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -136,11 +137,23 @@ pub fn same_matter(a: &str, b: &str) -> bool {
     a == b || similarity(&matter_core(a), &matter_core(b)) >= SAME_MATTER
 }
 
+/// Embeds a text as a query vector; `None` when it cannot.
+pub type EmbedQuery<'a> = &'a dyn Fn(&str) -> Option<Vec<f32>>;
+
+/// What a comparison reads: the records, the synonym list, and the
+/// embedding model when it is loaded (a pure function of these; the engine
+/// supplies them).
+pub struct Sources<'a> {
+    pub records: &'a [Record],
+    pub synonyms: &'a Synonyms,
+    /// Embeds a text as a query; `None` without the model.
+    pub embed: Option<EmbedQuery<'a>>,
+}
+
 /// The matters of all boundary tables, grouped across bureaus.
-pub fn list_matters(engine: &Engine) -> Vec<MatterGroup> {
+pub fn list_matters(records: &[Record]) -> Vec<MatterGroup> {
     let mut groups: Vec<(String, MatterGroup)> = Vec::new();
-    for record in engine
-        .records()
+    for record in records
         .iter()
         .filter(|r| r.section == SectionKind::Boundary)
     {
@@ -178,10 +191,10 @@ pub fn list_matters(engine: &Engine) -> Vec<MatterGroup> {
 
 /// Aligns one matter across bureaus: the best-matching matter group, one
 /// row per canonical department, one column per bureau.
-pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
-    let groups = list_matters(engine);
-    let Some((group, matched_by)) = find_group(engine, &groups, matter) else {
-        let hint = if engine.semantic().is_some() {
+pub fn compare(sources: &Sources, matter: &str) -> Result<Comparison> {
+    let groups = list_matters(sources.records);
+    let Some((group, matched_by)) = find_group(sources, &groups, matter) else {
+        let hint = if sources.embed.is_some() {
             ""
         } else {
             " (matching by meaning needs the embedding model)"
@@ -199,8 +212,8 @@ pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
     columns.sort_by(|a, b| a.file.cmp(&b.file));
     let table = DepartmentTable::builtin();
     let mut rows: Vec<ComparisonRow> = Vec::new();
-    for record in engine
-        .records()
+    for record in sources
+        .records
         .iter()
         .filter(|r| r.section == SectionKind::Boundary)
     {
@@ -248,13 +261,13 @@ pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
         row.differs = row.cells.iter().any(Option::is_none);
     }
     rows.sort_by_key(|r| std::cmp::Reverse(r.cells.iter().filter(|c| c.is_some()).count()));
-    let mut missing_in: Vec<String> = engine
-        .bureaus()
-        .into_iter()
-        .filter(|b| !columns.iter().any(|c| c.file == b.file))
-        .map(|b| b.bureau.place)
-        .collect();
-    missing_in.dedup();
+    let mut missing_in: Vec<String> = Vec::new();
+    for r in sources.records {
+        if !columns.iter().any(|c| c.file == r.source.file) && !missing_in.contains(&r.bureau.place)
+        {
+            missing_in.push(r.bureau.place.clone());
+        }
+    }
     Ok(Comparison {
         query: matter.to_string(),
         matched_by,
@@ -267,19 +280,19 @@ pub fn compare(engine: &Engine, matter: &str) -> Result<Comparison> {
 /// The group a request means: by name, then by the list terms of its
 /// synonyms, then by meaning.
 fn find_group<'g>(
-    engine: &Engine,
+    sources: &Sources,
     groups: &'g [MatterGroup],
     matter: &str,
 ) -> Option<(&'g MatterGroup, MatchedBy)> {
     if let Some(group) = by_name(groups, &matter_core(matter)) {
         return Some((group, MatchedBy::Name));
     }
-    for term in engine.synonyms().document_terms(matter) {
+    for term in sources.synonyms.document_terms(matter) {
         if let Some(group) = by_name(groups, &matter_core(&term)) {
             return Some((group, MatchedBy::Synonym));
         }
     }
-    by_meaning(engine, groups, matter).map(|g| (g, MatchedBy::Meaning))
+    by_meaning(sources, groups, matter).map(|g| (g, MatchedBy::Meaning))
 }
 
 /// The group with the most similar name, if similar enough; ties go to the
@@ -306,12 +319,12 @@ fn by_name<'g>(groups: &'g [MatterGroup], wanted: &str) -> Option<&'g MatterGrou
 /// The group whose matter name is nearest in meaning, when the model is
 /// loaded and the nearest is close enough.
 fn by_meaning<'g>(
-    engine: &Engine,
+    sources: &Sources,
     groups: &'g [MatterGroup],
     matter: &str,
 ) -> Option<&'g MatterGroup> {
-    let embedder = &engine.semantic()?.embedder;
-    let query = embedder.embed_query(matter).ok()?;
+    let embed = sources.embed?;
+    let query = embed(matter)?;
     let mut best: Option<(&MatterGroup, f32)> = None;
     let mut embedded: Vec<&str> = Vec::new();
     for group in groups {
@@ -321,7 +334,7 @@ fn by_meaning<'g>(
                 continue;
             }
             embedded.push(&name.matter);
-            let vector = embedder.embed_query(&name.matter).ok()?;
+            let vector = embed(&name.matter)?;
             let cosine = crate::embed::vector_index::dot(&query, &vector);
             if best.is_none_or(|(_, b)| cosine > b) {
                 best = Some((group, cosine));

@@ -4,6 +4,7 @@
 //! that the front ends (cli, server) depend on this module and the layers
 //! below it never depend on it.
 
+use serde::{Deserialize, Serialize};
 use tantivy::{IndexReader, ReloadPolicy};
 
 use crate::embed::{DEFAULT_MODEL, Semantic};
@@ -14,8 +15,20 @@ use crate::progress::Progress;
 use crate::record::Record;
 use crate::search::snippet::Snippets;
 pub use crate::search::{Hit, Mode};
-use crate::search::{QueryPlan, SearchResponse, bm25, hybrid, identifiers, query};
+use crate::search::{QueryPlan, bm25, hybrid, identifiers, query};
 use crate::tokenizer::Synonyms;
+
+/// A whole search result: the hits and the answer (the JSON contract of
+/// `qsearch --json`, the HTTP API and `qsearch batch`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SearchResponse {
+    pub query: String,
+    pub mode: Mode,
+    pub hits: Vec<Hit>,
+    pub answer: Option<crate::answer::Answer>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
+}
 
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 256;
@@ -312,7 +325,12 @@ impl Engine {
                 records[i].section == crate::record::SectionKind::Boundary
             });
         }
-        let mut answer = self.answer(&searcher, &request.query, &fused);
+        let question = self.question(&searcher, &request.query);
+        let records = &self.open.records;
+        let fused = hybrid::with_coverage(fused, |i| {
+            question.coverage(&crate::answer::subject_text(&records[i]))
+        });
+        let mut answer = self.answer(&question, &fused);
         answer.asked = who;
         answer.lists = self.places.clone();
         let snippets = Snippets::new(&searcher, query.as_deref(), &self.open.fields);
@@ -326,20 +344,23 @@ impl Engine {
     }
 
     /// The who-answer over the first [`crate::answer::POOL`] fused candidates.
-    fn answer(
-        &self,
-        searcher: &tantivy::Searcher,
-        query: &str,
-        fused: &[hybrid::Fused],
-    ) -> crate::answer::Answer {
+    /// The question's concepts, weighed on this generation's statistics.
+    fn question(&self, searcher: &tantivy::Searcher, query: &str) -> crate::answer::Question {
         let doc_freq = |t: &str| self.doc_freq(searcher, t);
-        let question = crate::answer::Question::analyse(
+        crate::answer::Question::analyse(
             query,
             &self.open.analyzer,
             &self.synonyms,
             &doc_freq,
             searcher.num_docs(),
-        );
+        )
+    }
+
+    fn answer(
+        &self,
+        question: &crate::answer::Question,
+        fused: &[hybrid::Fused],
+    ) -> crate::answer::Answer {
         let pool: Vec<crate::answer::Candidate> = fused
             .iter()
             .take(crate::answer::POOL)
@@ -350,7 +371,7 @@ impl Engine {
                 cosine: f.explain.cosine,
             })
             .collect();
-        crate::answer::answer(&question, &pool)
+        crate::answer::answer(question, &pool)
     }
 
     /// The query plan a search runs: parsed with the index's analyzer and
@@ -439,5 +460,29 @@ impl Engine {
             })
             .max()
             .unwrap_or(0)
+    }
+
+    /// The matters of all boundary tables, grouped across bureaus.
+    pub fn matters(&self) -> Vec<crate::compare::MatterGroup> {
+        crate::compare::list_matters(&self.open.records)
+    }
+
+    /// One matter side by side across bureaus; by meaning too when the
+    /// model is loaded.
+    pub fn compare(&self, matter: &str) -> Result<crate::compare::Comparison> {
+        let embed = |text: &str| {
+            self.semantic
+                .as_ref()
+                .and_then(|s| s.embedder.embed_query(text).ok())
+        };
+        let sources = crate::compare::Sources {
+            records: &self.open.records,
+            synonyms: &self.synonyms,
+            embed: self
+                .semantic
+                .is_some()
+                .then_some(&embed as &dyn Fn(&str) -> Option<Vec<f32>>),
+        };
+        crate::compare::compare(&sources, matter)
     }
 }

@@ -10,7 +10,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 use serde::{Deserialize, Serialize};
 
-use crate::search::SearchResponse;
+use crate::engine::SearchResponse;
 
 /// One judged query.
 #[derive(Debug, Clone, Deserialize)]

@@ -26,7 +26,7 @@ pub mod text;
 pub mod tokenizer;
 
 pub use corpus::{Corpus, FileWarning};
-pub use engine::{Engine, SearchRequest};
+pub use engine::{Engine, SearchRequest, SearchResponse};
 pub use error::{Error, Result};
 pub use record::{Bureau, Department, Fields, Inherited, LineSpan, Record, SectionKind, Source};
-pub use search::{Hit, Mode, SearchResponse};
+pub use search::{Hit, Mode};

@@ -21,7 +21,7 @@ pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let engine: Engine = super::open_engine(paths, Mode::Bm25, None)?;
     let matter = args.matter.join(" ");
     if matter.trim().is_empty() {
-        let groups = compare::list_matters(&engine);
+        let groups = engine.matters();
         if args.json {
             println!("{}", serde_json::to_string(&groups)?);
         } else {
@@ -37,12 +37,12 @@ pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     // Names and synonyms need no model; load it only to match by meaning.
-    let comparison = match compare::compare(&engine, &matter) {
+    let comparison = match engine.compare(&matter) {
         Ok(c) => c,
         Err(_) => {
             drop(engine);
             let engine = super::open_engine(paths, Mode::Hybrid, None)?;
-            compare::compare(&engine, &matter)?
+            engine.compare(&matter)?
         }
     };
     if args.json {

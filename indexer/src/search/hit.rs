@@ -1,9 +1,8 @@
-//! What a search returns: the JSON contract of `qsearch --json`, the HTTP API
-//! and `qsearch batch` (the evaluation reads these names).
+//! The hit: one ranked passage as `qsearch --json`, the HTTP API and
+//! `qsearch batch` return it (the evaluation reads these names).
 
 use serde::{Deserialize, Serialize};
 
-use crate::answer::Answer;
 use crate::record::{Record, Source};
 
 /// Retrieval mode.
@@ -102,15 +101,4 @@ impl Hit {
             explain: None,
         }
     }
-}
-
-/// A whole search result.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct SearchResponse {
-    pub query: String,
-    pub mode: Mode,
-    pub hits: Vec<Hit>,
-    pub answer: Option<Answer>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub warnings: Vec<String>,
 }

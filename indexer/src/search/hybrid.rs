@@ -32,6 +32,22 @@ pub fn with_prior(mut fused: Vec<Fused>, preferred: impl Fn(usize) -> bool) -> V
     fused
 }
 
+/// How much a candidate's fused score rises with the share of the query's
+/// content it carries (0–1): a coordination factor, as classic engines have,
+/// that neither half applies — RRF sees only ranks, and a long passage
+/// matching one rare word can outrank one that carries every word.
+pub const COVERAGE_BOOST: f32 = 0.5;
+
+/// Raises the fused score of the first [`PRIOR_WINDOW`] candidates by
+/// `1 + COVERAGE_BOOST × coverage(record)`, then re-sorts.
+pub fn with_coverage(mut fused: Vec<Fused>, coverage: impl Fn(usize) -> f32) -> Vec<Fused> {
+    for f in fused.iter_mut().take(PRIOR_WINDOW) {
+        f.explain.fused_score *= 1.0 + COVERAGE_BOOST * coverage(f.record).clamp(0.0, 1.0);
+    }
+    sort_fused(&mut fused);
+    fused
+}
+
 /// A fused candidate with how it was ranked in each list.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Fused {
@@ -97,6 +113,19 @@ mod tests {
         let order: Vec<usize> = fused.iter().map(|f| f.record).collect();
         assert_eq!(order[0], 5);
         assert_eq!(*order.last().unwrap(), 9);
+    }
+
+    #[test]
+    fn coverage_reorders_the_window_only() {
+        let bm25: Vec<(usize, f32)> = (0..30).map(|i| (i, 30.0 - i as f32)).collect();
+        // Record 3 carries the whole query, record 25 too but is outside the window.
+        let fused = with_coverage(
+            fuse(&bm25, &[]),
+            |r| if r == 3 || r == 25 { 1.0 } else { 0.0 },
+        );
+        let order: Vec<usize> = fused.iter().map(|f| f.record).collect();
+        assert_eq!(order[0], 3);
+        assert_eq!(order[25], 25);
     }
 
     #[test]

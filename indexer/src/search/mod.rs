@@ -10,5 +10,5 @@ pub mod identifiers;
 pub mod query;
 pub mod snippet;
 
-pub use hit::{Explain, Hit, Mode, SearchResponse};
+pub use hit::{Explain, Hit, Mode};
 pub use query::QueryPlan;

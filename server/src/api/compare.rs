@@ -35,9 +35,7 @@ pub struct CompareParams {
     responses((status = 200, description = "Matters and their bureaus", body = MattersResponse))
 )]
 pub async fn matters(State(state): State<AppState>) -> Result<Json<MattersResponse>, ApiError> {
-    let matters = state
-        .blocking(|engine| Ok(qsearch::compare::list_matters(engine)))
-        .await?;
+    let matters = state.blocking(|engine| Ok(engine.matters())).await?;
     Ok(Json(MattersResponse { matters }))
 }
 
@@ -59,7 +57,7 @@ pub async fn compare(
 ) -> Result<Json<Comparison>, ApiError> {
     let matter = params::required_text("matter", params.matter.as_deref())?;
     let table = state
-        .blocking(move |engine| qsearch::compare::compare(engine, &matter).map_err(ApiError::from))
+        .blocking(move |engine| engine.compare(&matter).map_err(ApiError::from))
         .await?;
     Ok(Json(table))
 }
