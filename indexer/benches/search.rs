@@ -68,6 +68,7 @@ fn bench(c: &mut Criterion) {
         &EngineOptions {
             semantic: false,
             model: DEFAULT_MODEL.into(),
+            fetch_script: None,
         },
         &Silent,
     )
@@ -89,6 +90,7 @@ fn bench(c: &mut Criterion) {
                 &EngineOptions {
                     semantic: true,
                     model: DEFAULT_MODEL.into(),
+                    fetch_script: None,
                 },
                 &Silent,
             )

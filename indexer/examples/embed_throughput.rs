@@ -35,7 +35,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let model =
         std::env::var("QSEARCH_MODEL").unwrap_or_else(|_| qsearch::embed::DEFAULT_MODEL.into());
-    let (dir, runtime) = provision::ensure_model(&paths.models, &model, &Silent)?;
+    let (dir, runtime) = provision::ensure_model(&paths.models, &model, None, &Silent)?;
     let started = Instant::now();
     let embedder = Embedder::load(&dir, &runtime)?;
     let load = started.elapsed();

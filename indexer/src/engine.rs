@@ -93,22 +93,20 @@ pub struct EngineOptions {
     pub semantic: bool,
     /// Model name under the models directory, or a model directory path.
     pub model: String,
+    /// The script that may be run to provision a missing model (the CLI
+    /// passes the project's `scripts/fetch-model.sh`); `None`: never fetch.
+    pub fetch_script: Option<std::path::PathBuf>,
 }
 
 impl Default for EngineOptions {
     fn default() -> Self {
         EngineOptions {
             semantic: true,
-            model: std::env::var("QSEARCH_MODEL")
-                .ok()
-                .filter(|m| !m.is_empty())
-                .unwrap_or_else(|| DEFAULT_MODEL.to_string()),
+            model: DEFAULT_MODEL.to_string(),
+            fetch_script: None,
         }
     }
 }
-
-/// Candidates each half contributes before fusion.
-const CANDIDATES: usize = 50;
 
 /// The search engine over one index generation. Shared read-only between
 /// threads.
@@ -122,6 +120,8 @@ pub struct Engine {
     notices: Vec<String>,
     /// Places of the loaded lists, in record order.
     places: Vec<String>,
+    /// Ranking and answer weights.
+    ranking: crate::ranking::RankingParams,
 }
 
 impl Engine {
@@ -141,10 +141,18 @@ impl Engine {
         let mut engine = Engine::open_index(paths, progress)?;
         if options.semantic {
             let cache = paths.data.join("embeddings");
-            match Semantic::load(&engine.open.records, &paths.models, &options.model, &cache, progress) {
+            let loaded = Semantic::load(
+                &engine.open.records,
+                &paths.models,
+                &options.model,
+                &cache,
+                options.fetch_script.as_deref(),
+                progress,
+            );
+            match loaded {
                 Ok(semantic) => engine.semantic = Some(semantic),
                 Err(e) => engine.notices.push(format!(
-                    "semantic search unavailable ({e}); answering in BM25 mode. Fix: run scripts/fetch-model.sh, or set QSEARCH_MODEL_DIR / ORT_DYLIB_PATH"
+                    "semantic search unavailable ({e}); answering in BM25 mode"
                 )),
             }
         }
@@ -179,6 +187,7 @@ impl Engine {
             semantic: None,
             notices: Vec::new(),
             places,
+            ranking: crate::ranking::RankingParams::default(),
         })
     }
 
@@ -259,6 +268,16 @@ impl Engine {
         Ok(())
     }
 
+    /// Uses other ranking and answer weights (`qsearch eval --ranking`).
+    pub fn set_ranking(&mut self, ranking: crate::ranking::RankingParams) {
+        self.ranking = ranking;
+    }
+
+    /// The ranking and answer weights in use.
+    pub fn ranking(&self) -> &crate::ranking::RankingParams {
+        &self.ranking
+    }
+
     /// The synonym list queries are expanded with.
     pub fn synonyms(&self) -> &Synonyms {
         &self.synonyms
@@ -302,7 +321,7 @@ impl Engine {
         // names a duty as much as a question does), computed from a fixed
         // pool so that it does not depend on the page size; who-questions
         // also get the boundary prior and are shown the answer.
-        let candidates = CANDIDATES.max(request.limit);
+        let candidates = self.ranking.fusion.candidates.max(request.limit);
         let bm25 = match (&query, mode) {
             (Some(q), Mode::Bm25 | Mode::Hybrid) => {
                 bm25::search(&searcher, &self.open.fields, q.as_ref(), candidates)?
@@ -318,18 +337,23 @@ impl Engine {
             }
             Mode::Bm25 => Vec::new(),
         };
-        let mut fused = hybrid::fuse(&bm25, &vector);
+        let fusion = &self.ranking.fusion;
+        let mut fused = hybrid::fuse(&bm25, &vector, fusion.rrf_k);
         if who && mode == Mode::Hybrid {
             let records = &self.open.records;
-            fused = hybrid::with_prior(fused, |i| {
-                records[i].section == crate::record::SectionKind::Boundary
-            });
+            fused = hybrid::with_prior(
+                fused,
+                |i| records[i].section == crate::record::SectionKind::Boundary,
+                fusion,
+            );
         }
         let question = self.question(&searcher, &request.query);
         let records = &self.open.records;
-        let fused = hybrid::with_coverage(fused, |i| {
-            question.coverage(&crate::answer::subject_text(&records[i]))
-        });
+        let fused = hybrid::with_coverage(
+            fused,
+            |i| question.coverage(&crate::answer::subject_text(&records[i])),
+            fusion,
+        );
         let mut answer = self.answer(&question, &fused);
         answer.asked = who;
         answer.lists = self.places.clone();
@@ -363,7 +387,7 @@ impl Engine {
     ) -> crate::answer::Answer {
         let pool: Vec<crate::answer::Candidate> = fused
             .iter()
-            .take(crate::answer::POOL)
+            .take(self.ranking.fusion.candidates)
             .enumerate()
             .map(|(i, f)| crate::answer::Candidate {
                 rank: i + 1,
@@ -371,7 +395,7 @@ impl Engine {
                 cosine: f.explain.cosine,
             })
             .collect();
-        crate::answer::answer(question, &pool)
+        crate::answer::answer(question, &pool, &self.ranking.answer)
     }
 
     /// The query plan a search runs: parsed with the index's analyzer and

@@ -19,6 +19,7 @@ pub mod extract;
 pub mod index;
 pub mod paths;
 pub mod progress;
+pub mod ranking;
 pub mod read;
 pub mod record;
 pub mod search;

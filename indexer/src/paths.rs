@@ -1,12 +1,13 @@
 //! Where things live: seeds, the data directory (index, vectors) and models.
 //!
 //! Defaults sit inside the project so `qsearch "烟花爆竹"` works from a fresh
-//! checkout with no set-up; every path can be overridden by a flag or an
-//! environment variable.
+//! checkout with no set-up. The library reads no environment: the front
+//! ends map flags and the variables below to explicit paths.
 
 use std::path::{Path, PathBuf};
 
-/// Environment variables that override the defaults.
+/// Environment variables the front ends read for the paths (the CLI's
+/// `--seeds`, `--data-dir`, `--model-dir`).
 pub const SEEDS_ENV: &str = "QSEARCH_SEEDS";
 pub const DATA_DIR_ENV: &str = "QSEARCH_DATA_DIR";
 pub const MODEL_DIR_ENV: &str = "QSEARCH_MODEL_DIR";
@@ -27,27 +28,17 @@ pub struct Paths {
 }
 
 impl Paths {
-    /// Resolves paths: explicit value, then environment, then `./seeds` when
-    /// run inside a checkout, then the project the binary was built from.
+    /// Resolves paths: the given value, else `./seeds` when run inside a
+    /// checkout, else the project the binary was built from; models default
+    /// to `DATA/models`.
     pub fn resolve(
         seeds: Option<PathBuf>,
         data: Option<PathBuf>,
         models: Option<PathBuf>,
     ) -> Paths {
-        let from_env = |name: &str| {
-            std::env::var_os(name)
-                .filter(|v| !v.is_empty())
-                .map(PathBuf::from)
-        };
-        let seeds = seeds
-            .or_else(|| from_env(SEEDS_ENV))
-            .unwrap_or_else(default_seeds);
-        let data = data
-            .or_else(|| from_env(DATA_DIR_ENV))
-            .unwrap_or_else(|| project_dir().join("data"));
-        let models = models
-            .or_else(|| from_env(MODEL_DIR_ENV))
-            .unwrap_or_else(|| data.join("models"));
+        let seeds = seeds.unwrap_or_else(default_seeds);
+        let data = data.unwrap_or_else(|| project_dir().join("data"));
+        let models = models.unwrap_or_else(|| data.join("models"));
         Paths {
             seeds,
             data,

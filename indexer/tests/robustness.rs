@@ -442,6 +442,7 @@ fn engine() -> &'static Engine {
             let options = EngineOptions {
                 semantic: false,
                 model: "none".into(),
+                fetch_script: None,
             };
             let engine = Engine::open_with(&paths, &options, &Silent).expect("engine opens");
             (data, engine)

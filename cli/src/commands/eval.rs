@@ -19,6 +19,9 @@ pub struct EvalArgs {
     /// Print each query's metrics.
     #[arg(long)]
     per_query: bool,
+    /// Ranking and answer weights to try (TOML shaped like qsearch::ranking::RankingParams; absent fields keep their defaults).
+    #[arg(long, value_name = "FILE")]
+    ranking: Option<PathBuf>,
     #[command(flatten)]
     options: SearchOptions,
 }
@@ -30,7 +33,15 @@ pub fn run(paths: &Paths, args: &EvalArgs) -> anyhow::Result<ExitCode> {
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
     let judgments = eval::parse_judgments(&text)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let engine = super::open_engine(paths, args.options.mode, args.options.model.name.as_deref())?;
+    let mut engine =
+        super::open_engine(paths, args.options.mode, args.options.model.name.as_deref())?;
+    if let Some(path) = &args.ranking {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+        let ranking = qsearch::ranking::RankingParams::from_toml(&text)
+            .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+        engine.set_ranking(ranking);
+    }
     let mut scores = Vec::new();
     let mut raw = String::new();
     let mut mode = args.options.mode;

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use clap::Args;
-use qsearch::engine::EngineOptions;
 use qsearch::index::IndexStore;
 use qsearch::paths::Paths;
 
@@ -35,7 +34,7 @@ pub fn run(paths: &Paths, args: &IndexArgs) -> anyhow::Result<ExitCode> {
     );
     if !args.no_embed {
         let started = Instant::now();
-        let mut options = EngineOptions::default();
+        let mut options = super::engine_options();
         if let Some(model) = &args.model.name {
             options.model = model.clone();
         }

@@ -40,7 +40,7 @@ pub fn run(paths: &Paths, args: &ServeArgs) -> anyhow::Result<ExitCode> {
     init_logging(args.log_format);
     let mut engine = EngineOptions {
         semantic: !args.keyword_only,
-        ..EngineOptions::default()
+        ..super::engine_options()
     };
     if let Some(model) = &args.model.name {
         engine.model = model.clone();

@@ -1,8 +1,9 @@
 //! Who-answers: which department is responsible, decided on what the
 //! question is about, and said to be unknown when the lists are silent.
 //!
-//! The answer is a pure function of the question and the candidate pool
-//! (the first [`POOL`] fused candidates, whatever page of hits is shown):
+//! The answer is a pure function of the question, the candidate pool (the
+//! first `fusion.candidates` fused candidates, whatever page of hits is
+//! shown) and the weights of [`crate::ranking::AnswerParams`]:
 //!
 //! 1. **Coverage.** Each candidate is scored by the share of the question's
 //!    content ([`Question`]: its concepts, IDF-weighted) that its own text
@@ -10,7 +11,7 @@
 //!    carries a small share, because 离婚 — a word no record has — weighs
 //!    most.
 //! 2. **Verdict.** The best coverage is the confidence: at least
-//!    [`COVERED`] → `covered`; at least [`UNCERTAIN`] → `uncertain` (the
+//!    `covered` → `covered`; at least `uncertain` → `uncertain` (the
 //!    departments are named as candidates, not as the answer); below →
 //!    `not_covered`, with the nearest matters the lists do cover.
 //! 3. **Department.** Among the candidates that cover the question about as
@@ -31,6 +32,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 use crate::departments::DepartmentTable;
+use crate::ranking::AnswerParams;
 use crate::record::{Fields, Record, SectionKind, Source};
 use crate::tokenizer::fold;
 
@@ -40,40 +42,6 @@ static WHO: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"谁|哪个部门|哪些部门|哪个单位|哪个机构|哪个局|哪家|找哪|去哪|向哪|由哪|归哪|哪里投诉|什么部门|是.{1,12}还是.{1,12}(管|负责|监管|查)|\bwho\b|\bwhom\b|which (department|bureau|agency|authority|office)")
         .expect("valid who regex")
 });
-
-/// Candidates the answer is computed from: the first this many of the
-/// fused ranking, independent of how many hits a request shows.
-pub const POOL: usize = 50;
-/// Support (words and meaning averaged) from which the lists are taken to
-/// answer the question.
-pub const COVERED: f32 = 0.4;
-/// Support from which the best passages are related enough to name their
-/// departments as candidates.
-pub const UNCERTAIN: f32 = 0.3;
-/// Without the semantic half only words speak, and a word match alone is
-/// weaker evidence: these thresholds apply to word coverage then.
-pub const COVERED_BY_WORDS: f32 = 0.6;
-pub const UNCERTAIN_BY_WORDS: f32 = 0.4;
-/// Candidates within this share of the best coverage are evidence.
-const EVIDENCE_BAND: f32 = 0.8;
-/// Nearest matters listed when the lists do not cover a question.
-const NEAREST: usize = 3;
-
-/// Weights of evidence by section: boundary rows assign a matter between
-/// departments; duty, service and supervision items are the issuer's own
-/// work; accountability prose only mentions it.
-const BOUNDARY_WEIGHT: f32 = 3.0;
-const DUTY_WEIGHT: f32 = 1.0;
-const OTHER_WEIGHT: f32 = 0.3;
-
-/// Factor on evidence outside the split matter when the best evidence is a
-/// boundary row.
-const OUTSIDE_SPLIT_WEIGHT: f32 = 0.3;
-/// An aspect a duty explicitly excludes weighs this many times an aspect it
-/// matches: saying "not this" is stronger evidence than saying nothing.
-const EXCLUSION_PENALTY: f32 = 2.0;
-/// A department joins the answer when its evidence is this close to the best.
-const CO_ANSWER_RATIO: f32 = 0.75;
 
 /// Whether the lists say who handles what the question asks about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,16 +189,9 @@ pub fn subject_text(record: &Record) -> String {
     fold(&text)
 }
 
-/// Cosines of the default model (multilingual-e5-small) between a question
-/// and a passage: at [`UNRELATED_COSINE`] and below they share no more than
-/// the language and the genre; at [`RELATED_COSINE`] the passage is about
-/// the question. Measured over the seeds; another model has its own scale.
-pub const UNRELATED_COSINE: f32 = 0.85;
-pub const RELATED_COSINE: f32 = 0.95;
-
 /// A cosine on the 0–1 scale of relatedness.
-fn relatedness(cosine: f32) -> f32 {
-    ((cosine - UNRELATED_COSINE) / (RELATED_COSINE - UNRELATED_COSINE)).clamp(0.0, 1.0)
+fn relatedness(cosine: f32, p: &AnswerParams) -> f32 {
+    ((cosine - p.unrelated_cosine) / (p.related_cosine - p.unrelated_cosine)).clamp(0.0, 1.0)
 }
 
 /// For each candidate, the candidates of its matter in the same list: the
@@ -258,8 +219,7 @@ fn matter_groups(pool: &[Candidate]) -> Vec<Vec<usize>> {
 }
 
 /// Builds the answer from the question and the candidate pool (best first).
-pub fn answer(question: &Question, pool: &[Candidate]) -> Answer {
-    let pool = &pool[..pool.len().min(POOL)];
+pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answer {
     let has_semantic = pool.iter().any(|c| c.cosine.is_some());
     let subjects: Vec<String> = pool.iter().map(|c| subject_text(c.record)).collect();
     let matters = matter_groups(pool);
@@ -267,7 +227,7 @@ pub fn answer(question: &Question, pool: &[Candidate]) -> Answer {
     // one boundary matter, or one main duty, of one list) carries by words,
     // and how close its meaning is.
     let support = |words: f32, cosine: Option<f32>| match cosine {
-        Some(cosine) => (words + relatedness(cosine)) / 2.0,
+        Some(cosine) => (words + relatedness(cosine, p)) / 2.0,
         None if has_semantic => words / 2.0,
         None => words,
     };
@@ -307,9 +267,9 @@ pub fn answer(question: &Question, pool: &[Candidate]) -> Answer {
         .collect();
     let closeness = best.and_then(|b| pool[b].cosine);
     let (covered, uncertain) = if has_semantic {
-        (COVERED, UNCERTAIN)
+        (p.covered, p.uncertain)
     } else {
-        (COVERED_BY_WORDS, UNCERTAIN_BY_WORDS)
+        (p.covered_by_words, p.uncertain_by_words)
     };
     let verdict = if confidence >= covered {
         Coverage::Covered
@@ -325,19 +285,19 @@ pub fn answer(question: &Question, pool: &[Candidate]) -> Answer {
         .map(|c| c.word.clone())
         .collect();
     let evidence: Vec<(Candidate, f32)> = (0..pool.len())
-        .filter(|&i| coverage[i] >= uncertain && coverage[i] >= EVIDENCE_BAND * confidence)
+        .filter(|&i| coverage[i] >= uncertain && coverage[i] >= p.evidence_band * confidence)
         .map(|i| (pool[i], row_support[i]))
         .collect();
     let split_matter = best
         .filter(|&b| pool[b].record.section == SectionKind::Boundary)
         .map(|b| pool[b].record.matter());
-    let ranked = rank_departments(question, &evidence, split_matter);
-    let (departments, also_involved) = split_answer(ranked);
+    let ranked = rank_departments(question, &evidence, split_matter, p);
+    let (departments, also_involved) = split_answer(ranked, p.co_answer_ratio);
     let topic = topic(&departments, &evidence);
     let reason = reason(verdict, confidence, best.map(|b| pool[b]), &unmatched);
     let nearest_matters = match verdict {
         Coverage::Covered => Vec::new(),
-        _ => nearest(pool, &coverage),
+        _ => nearest(pool, &coverage, p.nearest),
     };
     match verdict {
         Coverage::Covered => Answer {
@@ -393,6 +353,7 @@ fn rank_departments(
     question: &Question,
     evidence: &[(Candidate, f32)],
     split_matter: Option<&str>,
+    p: &AnswerParams,
 ) -> Vec<AnswerDepartment> {
     let table = DepartmentTable::builtin();
     let aspect_terms = aspect_terms(question, split_matter);
@@ -401,15 +362,15 @@ fn rank_departments(
     for &(candidate, coverage) in evidence {
         let record = candidate.record;
         let (matched, excluded) = match_aspect(&fold(record.text()), &aspect_terms);
-        for (name, as_written, mut weight) in responsible(record, table, question) {
+        for (name, as_written, mut weight) in responsible(record, table, question, p) {
             let outside_split = split_matter.is_some_and(|m| {
                 record.section != SectionKind::Boundary
                     || !crate::compare::same_matter(record.matter(), m)
             });
             if outside_split {
-                weight *= OUTSIDE_SPLIT_WEIGHT;
+                weight *= p.outside_split_weight;
             }
-            let aspect_bonus = aspect_bonus(record, matched.len(), excluded, aspect_terms.len());
+            let aspect_bonus = aspect_bonus(record, matched.len(), excluded, aspect_terms.len(), p);
             let score = weight * aspect_bonus * coverage / (candidate.rank as f32).sqrt();
             let entry = by_name.entry(name.clone()).or_insert_with(|| {
                 order.push(name.clone());
@@ -453,14 +414,17 @@ fn rank_departments(
 
 /// The answer's departments (the best, and those close to it that do not
 /// exclude the aspect) and the others involved.
-fn split_answer(ranked: Vec<AnswerDepartment>) -> (Vec<AnswerDepartment>, Vec<AnswerDepartment>) {
+fn split_answer(
+    ranked: Vec<AnswerDepartment>,
+    co_answer_ratio: f32,
+) -> (Vec<AnswerDepartment>, Vec<AnswerDepartment>) {
     let Some(best) = ranked.first().map(|d| d.score) else {
         return (Vec::new(), Vec::new());
     };
     let (departments, also): (Vec<_>, Vec<_>) = ranked
         .into_iter()
         .enumerate()
-        .partition(|(i, d)| *i == 0 || (d.score >= CO_ANSWER_RATIO * best && !d.excludes_aspect));
+        .partition(|(i, d)| *i == 0 || (d.score >= co_answer_ratio * best && !d.excludes_aspect));
     (
         departments.into_iter().map(|(_, d)| d).collect(),
         also.into_iter().map(|(_, d)| d).collect(),
@@ -499,7 +463,7 @@ fn reason(
 }
 
 /// The closest distinct matters of the pool, by coverage.
-fn nearest(pool: &[Candidate], coverage: &[f32]) -> Vec<NearMatter> {
+fn nearest(pool: &[Candidate], coverage: &[f32], count: usize) -> Vec<NearMatter> {
     let mut order: Vec<usize> = (0..pool.len()).filter(|&i| coverage[i] > 0.0).collect();
     order.sort_by(|&a, &b| coverage[b].total_cmp(&coverage[a]).then(a.cmp(&b)));
     let mut out: Vec<NearMatter> = Vec::new();
@@ -515,7 +479,7 @@ fn nearest(pool: &[Candidate], coverage: &[f32]) -> Vec<NearMatter> {
             source: r.source.clone(),
             coverage: coverage[i],
         });
-        if out.len() == NEAREST {
+        if out.len() == count {
             break;
         }
     }
@@ -543,11 +507,17 @@ fn aspect_terms(question: &Question, split_matter: Option<&str>) -> Vec<String> 
 /// between departments that split one matter in a boundary table; duty
 /// items of the issuer do not compete. A duty that excludes the aspect
 /// ("安装、使用之外的环节") counts against its department.
-fn aspect_bonus(record: &Record, matched: usize, excluded: usize, aspect_terms: usize) -> f32 {
+fn aspect_bonus(
+    record: &Record,
+    matched: usize,
+    excluded: usize,
+    aspect_terms: usize,
+    p: &AnswerParams,
+) -> f32 {
     if aspect_terms == 0 || record.section != SectionKind::Boundary {
         return 1.0;
     }
-    let net = matched as f32 - EXCLUSION_PENALTY * excluded as f32;
+    let net = matched as f32 - p.exclusion_penalty * excluded as f32;
     (1.0 + net / aspect_terms as f32).max(0.1)
 }
 
@@ -638,6 +608,7 @@ fn responsible(
     record: &Record,
     table: &DepartmentTable,
     question: &Question,
+    p: &AnswerParams,
 ) -> Vec<(String, String, f32)> {
     match &record.fields {
         Fields::Boundary {
@@ -645,7 +616,7 @@ fn responsible(
         } if department.canonical.is_empty() => {
             // A joint duty: every department its text names shares it.
             let mentions = table.find_mentions(duty);
-            let share = BOUNDARY_WEIGHT / mentions.len().max(1) as f32;
+            let share = p.boundary_weight / mentions.len().max(1) as f32;
             mentions
                 .into_iter()
                 .map(|(s, e, name)| (name.to_string(), duty[s..e].to_string(), share))
@@ -657,12 +628,12 @@ fn responsible(
             if let Some((name, written)) =
                 clause_department(duty, &department.canonical, table, question)
             {
-                return vec![(name, written, BOUNDARY_WEIGHT)];
+                return vec![(name, written, p.boundary_weight)];
             }
             vec![(
                 department.canonical.clone(),
                 department.as_written.clone(),
-                BOUNDARY_WEIGHT,
+                p.boundary_weight,
             )]
         }
         _ => {
@@ -670,9 +641,9 @@ fn responsible(
             // Duties, services and the bureau's supervision matters all say
             // what the issuing bureau itself does; accountability rules do not.
             let weight = if record.section == SectionKind::Accountability {
-                OTHER_WEIGHT
+                p.other_weight
             } else {
-                DUTY_WEIGHT
+                p.duty_weight
             };
             vec![(issuer.canonical, record.bureau.name.clone(), weight)]
         }

@@ -35,16 +35,18 @@ pub struct Semantic {
 }
 
 impl Semantic {
-    /// Loads a model (provisioning it on first use) and the vectors of
-    /// `records`, embedding the ones the cache lacks.
+    /// Loads a model and the vectors of `records`, embedding the ones the
+    /// cache lacks. A missing model is provisioned only when the caller
+    /// hands over a `fetch_script` to run; otherwise it is an error.
     pub fn load(
         records: &[Record],
         models: &Path,
         model: &str,
         cache_dir: &Path,
+        fetch_script: Option<&Path>,
         progress: &dyn Progress,
     ) -> Result<Semantic> {
-        let (model_dir, runtime) = provision::ensure_model(models, model, progress)?;
+        let (model_dir, runtime) = provision::ensure_model(models, model, fetch_script, progress)?;
         let embedder = Embedder::load(&model_dir, &runtime)?;
         let (vectors, embedded_now) = vectors_for(records, &embedder, cache_dir, progress)?;
         let index = vector_index::for_vectors(embedder.config.dimensions, &vectors);

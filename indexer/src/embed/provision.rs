@@ -52,14 +52,34 @@ pub fn model_path(models: &Path, model: &str) -> PathBuf {
 /// running the fetch script again (offline, every CLI search would retry).
 pub const RETRY_AFTER: std::time::Duration = std::time::Duration::from_secs(15 * 60);
 
-/// Opens a model, running the fetch script first when a known model or the
-/// runtime is missing.
+/// Opens a model; when it or the runtime is missing, runs `fetch_script`
+/// if the caller gave one (the library never downloads on its own).
 pub fn ensure_model(
     models: &Path,
     model: &str,
+    fetch_script: Option<&Path>,
     progress: &dyn Progress,
 ) -> Result<(ModelDir, PathBuf)> {
-    ensure_model_with(models, model, &fetch_script(), progress)
+    match fetch_script {
+        Some(script) => ensure_model_with(models, model, script, progress),
+        None => open_installed(models, model),
+    }
+}
+
+/// An installed model and runtime, or an error saying how to install them.
+fn open_installed(models: &Path, model: &str) -> Result<(ModelDir, PathBuf)> {
+    let dir = model_path(models, model);
+    let model_dir = ModelDir::open(&dir).map_err(|e| {
+        Error::Model(format!(
+            "{e}; install it with `qsearch model fetch --model {model}` (or scripts/fetch-model.sh)"
+        ))
+    })?;
+    let runtime = runtime_library(models).ok_or_else(|| {
+        Error::Model(format!(
+            "ONNX Runtime ({RUNTIME_LIBRARY}) not found: run `qsearch model fetch` or set ORT_DYLIB_PATH"
+        ))
+    })?;
+    Ok((model_dir, runtime))
 }
 
 /// [`ensure_model`] with a given fetch script. A failed run is recorded in
