@@ -424,3 +424,16 @@ fn quantized_vector_search_agrees_with_exact_on_real_embeddings() {
     assert!(found * 100 >= wanted * 98, "recall@10 {found}/{wanted}");
     eprintln!("int8 recall@10 on real embeddings: {found}/{wanted}");
 }
+
+#[test]
+fn a_repeated_query_vector_comes_from_the_cache() {
+    let semantic = engine().semantic().expect("the model is loaded");
+    let query = "缓存测试：电梯安全谁负责";
+    let (hits_before, misses_before) = semantic.embedder.query_cache_stats();
+    let first = semantic.embedder.embed_query(query).unwrap();
+    let second = semantic.embedder.embed_query(query).unwrap();
+    let (hits, misses) = semantic.embedder.query_cache_stats();
+    assert_eq!(first, second);
+    assert!(misses > misses_before, "the first embedding ran the model");
+    assert!(hits > hits_before, "the second came from the cache");
+}

@@ -17,8 +17,16 @@ use crate::error::{Error, Result};
 /// Threads ONNX Runtime may use per embedding call.
 const INTRA_THREADS: usize = 2;
 
+/// Query vectors remembered: on a public portal the same few hundred
+/// questions make up most traffic, and a remembered vector costs nothing.
+pub const QUERY_CACHE_SIZE: usize = 4096;
+
 pub struct Embedder {
     model: Mutex<TextEmbedding>,
+    /// Query text (prefix included) → its vector, least recently used out.
+    queries: Mutex<lru::LruCache<String, Vec<f32>>>,
+    cache_hits: std::sync::atomic::AtomicU64,
+    cache_misses: std::sync::atomic::AtomicU64,
     pub config: super::config::ModelConfig,
     pub fingerprint: String,
     config_path: std::path::PathBuf,
@@ -68,8 +76,13 @@ impl Embedder {
             .with_intra_threads(INTRA_THREADS);
         let text_embedding = TextEmbedding::try_new_from_user_defined(user_model, options)
             .map_err(|e| Error::Model(format!("cannot load model {}: {e}", model.dir.display())))?;
+        let capacity =
+            std::num::NonZeroUsize::new(QUERY_CACHE_SIZE).expect("the cache size is not zero");
         let embedder = Embedder {
             model: Mutex::new(text_embedding),
+            queries: Mutex::new(lru::LruCache::new(capacity)),
+            cache_hits: Default::default(),
+            cache_misses: Default::default(),
             config: model.config.clone(),
             fingerprint: model.fingerprint(),
             config_path: model.dir.join(super::config::MODEL_CONFIG),
@@ -89,12 +102,38 @@ impl Embedder {
         self.embed(&prefixed, batch)
     }
 
-    /// Embeds one query (the query prefix is added here).
+    /// Embeds one query (the query prefix is added here); a query seen
+    /// before gets the vector it got then, without running the model.
     pub fn embed_query(&self, query: &str) -> Result<Vec<f32>> {
+        use std::sync::atomic::Ordering;
         let text = format!("{}{query}", self.config.query_prefix);
-        self.embed(&[text], 1)?
+        if let Some(vector) = self
+            .queries
+            .lock()
+            .ok()
+            .and_then(|mut c| c.get(&text).cloned())
+        {
+            self.cache_hits.fetch_add(1, Ordering::Relaxed);
+            return Ok(vector);
+        }
+        self.cache_misses.fetch_add(1, Ordering::Relaxed);
+        let vector = self
+            .embed(std::slice::from_ref(&text), 1)?
             .pop()
-            .ok_or_else(|| Error::Model("empty embedding".into()))
+            .ok_or_else(|| Error::Model("empty embedding".into()))?;
+        if let Ok(mut cache) = self.queries.lock() {
+            cache.put(text, vector.clone());
+        }
+        Ok(vector)
+    }
+
+    /// Query-vector cache hits and misses since the model was loaded.
+    pub fn query_cache_stats(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering;
+        (
+            self.cache_hits.load(Ordering::Relaxed),
+            self.cache_misses.load(Ordering::Relaxed),
+        )
     }
 
     fn embed(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
