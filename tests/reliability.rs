@@ -751,3 +751,99 @@ fn shutdown_is_not_held_open_by_an_unfinished_request() {
     served.unwrap().unwrap();
     drop(slow);
 }
+
+/// Finding 10: one 50 MB document made `index` take 2.1 GB and a search
+/// return 52 MB. Now every text field of a record is cut to
+/// `extract::MAX_FIELD_CHARS` with a warning naming the file, the line and
+/// the record, and a hit's text and snippet stay small whatever the record.
+#[test]
+fn a_huge_document_is_truncated_with_a_warning_and_its_hits_stay_small() {
+    use qsearch::extract::MAX_FIELD_CHARS;
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    let file = "005_huge.txt";
+    let huge_line = "烟花爆竹质量监督".repeat(150_000); // 1.2 M characters, 3.6 MB
+    std::fs::write(
+        seeds.join(file),
+        format!("测试县质量技术监督局责任清单\n\n{huge_line}\n"),
+    )
+    .unwrap();
+    append_catalog(
+        &seeds,
+        "\n[[document]]\nfile = \"005_huge.txt\"\nissuer = \"测试县质量技术监督局\"\nplace = \"测试县\"\nprovince = \"河北省\"\ncity = \"测试市\"\ncounty = \"测试县\"\nlevel = \"county\"\n",
+    );
+
+    let corpus = Corpus::load(&seeds).unwrap();
+    let huge: Vec<_> = corpus
+        .records
+        .iter()
+        .filter(|r| r.source.file == file)
+        .collect();
+    assert!(!huge.is_empty(), "the document is still indexed");
+    for record in &huge {
+        let mut fields = record.fields.clone();
+        for (name, text) in fields.texts_mut() {
+            assert!(
+                text.chars().count() <= MAX_FIELD_CHARS,
+                "{name} of {}",
+                record.id
+            );
+        }
+    }
+    let cut = huge
+        .iter()
+        .find(|r| {
+            r.text().chars().count() == MAX_FIELD_CHARS && r.text().contains("烟花爆竹质量监督")
+        })
+        .unwrap_or_else(|| panic!("no record keeps the start of the long line: {huge:?}"));
+    let warning = corpus
+        .warnings
+        .iter()
+        .find(|w| w.file == file && w.message.contains("truncated"))
+        .unwrap_or_else(|| panic!("no truncation warning: {:?}", corpus.warnings));
+    assert_eq!(warning.line, cut.source.line_start, "{warning}");
+    assert!(
+        warning.message.contains(&cut.id)
+            && warning.message.contains("characters")
+            && warning.message.contains(&MAX_FIELD_CHARS.to_string()),
+        "{warning}"
+    );
+    // Other documents are untouched.
+    assert!(
+        !corpus
+            .warnings
+            .iter()
+            .any(|w| w.file != file && w.message.contains("truncated")),
+        "{:?}",
+        corpus.warnings
+    );
+
+    let engine = Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap();
+    let mut request = SearchRequest::new("烟花爆竹质量监督")
+        .mode(Mode::Bm25)
+        .limit(100);
+    request.filters = Filters {
+        bureau: Some("测试县质量技术监督局".into()),
+        ..Filters::default()
+    };
+    let response = engine.search(&request).unwrap();
+    let hit = response
+        .hits
+        .iter()
+        .find(|h| h.source.file == file)
+        .unwrap_or_else(|| panic!("the huge document is not found: {:?}", response.hits));
+    assert!(hit.text.chars().count() <= MAX_FIELD_CHARS);
+    assert!(
+        hit.snippet.len() < 4096,
+        "snippet of {} bytes",
+        hit.snippet.len()
+    );
+    let json = serde_json::to_string(&response).unwrap();
+    assert!(
+        json.len() < 100 * 1024,
+        "a response of {} bytes for a {} byte document",
+        json.len(),
+        huge_line.len()
+    );
+}

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::answer::Answer;
+use crate::extract::MAX_FIELD_CHARS;
 use crate::record::{Record, Source};
 
 /// Retrieval mode.
@@ -86,7 +87,7 @@ impl Hit {
             bureau: record.bureau.name.clone(),
             place: record.bureau.place.clone(),
             section: record.section.as_str().to_string(),
-            matter: record.matter().to_string(),
+            matter: bounded(record.matter()),
             department,
             department_canonical: dept.map(|d| d.canonical.clone()),
             department_current: dept.map(|d| d.current.clone()),
@@ -96,7 +97,7 @@ impl Hit {
                 }
                 _ => None,
             },
-            text: record.text().to_string(),
+            text: bounded(record.text()),
             snippet,
             source: record.source.clone(),
             explain: None,
@@ -113,4 +114,11 @@ pub struct SearchResponse {
     pub answer: Option<Answer>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+}
+
+/// A field as a hit shows it: at most [`MAX_FIELD_CHARS`] characters.
+/// Records are cut to that when they are read (with a warning), so this only
+/// keeps a response bounded whatever record it is given.
+fn bounded(text: &str) -> String {
+    crate::text::prefix_chars(text, MAX_FIELD_CHARS).to_string()
 }
