@@ -708,6 +708,67 @@ fn the_server_cites_the_indexed_lines_and_reports_changed_seeds() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!served.exists(), "the served generation was kept?");
     assert_eq!(json(&record)["lines"], before);
+    let after = json("/api/search?q=%E7%83%9F%E8%8A%B1%E7%88%86%E7%AB%B9&mode=bm25&limit=1");
+    assert_eq!(after["hits"][0]["id"], hit["id"], "searches still answer");
+}
+
+/// `server_seeds_change.sh`, last part (finding 13): once `qsearch index`
+/// swapped generations, the running `qsearch serve` logged a tantivy WARN
+/// ("Failed to open meta file") every 500 ms. It must keep answering and
+/// log nothing of the kind; the test watches three of those intervals.
+#[test]
+fn a_server_whose_generation_was_swapped_out_keeps_answering_quietly() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    let log = tmp.path().join("serve.log");
+    let mut serve = qsearch(
+        &["serve", "--keyword-only", "--bind", "127.0.0.1:0"],
+        &seeds,
+        &data,
+    );
+    serve.stderr(std::fs::File::create(&log).unwrap());
+    let mut child = serve.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: std::net::SocketAddr = match line
+        .trim()
+        .strip_prefix("qsearch: listening on http://")
+        .and_then(|a| a.parse().ok())
+    {
+        Some(addr) => addr,
+        None => {
+            let _ = child.kill();
+            panic!("no address: {line:?}");
+        }
+    };
+    let search = "/api/search?q=%E7%83%9F%E8%8A%B1%E7%88%86%E7%AB%B9&mode=bm25&limit=1";
+    assert_eq!(harness::get(addr, search).status, 200);
+    change_seeds(&seeds);
+    let out = qsearch(&["index", "--no-embed"], &seeds, &data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    let reply = harness::get(addr, search);
+    let health = harness::get(addr, "/healthz");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["hits"].as_array().map(Vec::len), Some(1));
+    assert_eq!(health.json()["seeds_changed"], true);
+    assert!(status.success(), "{status:?}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    let noisy: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("meta file") || (l.contains("WARN") && l.contains("tantivy")))
+        .collect();
+    assert!(noisy.is_empty(), "{}", noisy.join("\n"));
 }
 
 /// Finding 12: a client that never finishes its request held the graceful
