@@ -1,7 +1,12 @@
 //! Reliability findings (`../shared/reliability/README.md`) turned into
 //! tests: concurrent builders and readers, read-only and full disks,
 //! record ids across documents, catalog entries outside the seeds, the
-//! embedding model's configuration.
+//! embedding model's configuration, a damaged vector cache, a huge
+//! document, the server across a generation swap and at shutdown. (The
+//! server's HTTP limits, findings 12 and 14, are in `server.rs`.)
+//!
+//! The model tests need the provisioned model (`QSEARCH_MODEL_DIR` or
+//! `data/models`).
 //!
 //! The process tests drive the real binary (`target/debug/qsearch`, or
 //! `$QSEARCH_BIN`); build it first with `cargo build -p qsearch-cli`.
@@ -907,4 +912,107 @@ fn a_huge_document_is_truncated_with_a_warning_and_its_hits_stay_small() {
         json.len(),
         huge_line.len()
     );
+}
+
+/// `vector_cache.sh` (findings 5 and 6) end to end, with the real model on a
+/// one-document corpus: a damaged header, an empty file, a cut last entry
+/// (what a full disk leaves) or one flipped bit used to make every start
+/// embed and append again, and the flipped bit put its row at #1 of every
+/// semantic query with a "cosine" of 1e36. Now each damage costs one
+/// re-embedding of what was lost, the file is repaired to its old size, the
+/// next start embeds nothing, and no score is beyond a cosine's range.
+#[test]
+fn a_damaged_vector_cache_is_repaired_once_and_never_served() {
+    let models = Paths::resolve(None, None, None).models;
+    assert!(
+        models.join(qsearch::embed::DEFAULT_MODEL).is_dir(),
+        "{} is missing: run scripts/fetch-model.sh or set QSEARCH_MODEL_DIR",
+        models.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    std::fs::create_dir_all(&seeds).unwrap();
+    let file = qsearch_tests::seed_file("004");
+    std::fs::copy(seeds_dir().join(&file), seeds.join(&file)).unwrap();
+    std::fs::write(
+        seeds.join("catalog.toml"),
+        format!("[[document]]\nfile = \"{file}\"\nissuer = \"衡水市市场监督管理局\"\nplace = \"衡水市\"\nprovince = \"河北省\"\ncity = \"衡水市\"\nlevel = \"city\"\nencoding = \"prose\"\n"),
+    )
+    .unwrap();
+    let paths = Paths::resolve(Some(seeds), Some(data.clone()), Some(models));
+    let open = || Engine::open_with(&paths, &EngineOptions::default(), &Silent).unwrap();
+    let embedded_now = |engine: &Engine| {
+        engine
+            .semantic()
+            .unwrap_or_else(|| panic!("no semantic search: {:?}", engine.health().notices))
+            .embedded_now
+    };
+
+    let engine = open();
+    let records = engine.records().len();
+    assert_eq!(embedded_now(&engine), records);
+    drop(engine);
+    let cache: Vec<PathBuf> = std::fs::read_dir(data.join("embeddings"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+        .collect();
+    assert_eq!(cache.len(), 1, "{cache:?}");
+    let cache = &cache[0];
+    let good = std::fs::read(cache).unwrap();
+    let entry = (good.len() - 8) / records;
+    assert_eq!(entry * records + 8, good.len(), "fixed-size entries");
+
+    type Damage = fn(&mut Vec<u8>, usize);
+    let damages: [(&str, Damage, Option<usize>); 4] = [
+        ("damaged header", |b, _| b[0] ^= 0xff, None),
+        ("empty file", |b, _| b.clear(), None),
+        (
+            "partial last entry",
+            |b, _| b.truncate(b.len() - 100),
+            Some(1),
+        ),
+        // The first value's exponent byte in entry 10: a huge "cosine".
+        (
+            "one flipped bit",
+            |b, entry| b[8 + 10 * entry + 32 + 3] ^= 0x40,
+            Some(1),
+        ),
+    ];
+    for (what, damage, lost) in damages {
+        let mut bytes = good.clone();
+        damage(&mut bytes, entry);
+        std::fs::write(cache, &bytes).unwrap();
+        let engine = open();
+        let now = embedded_now(&engine);
+        match lost {
+            Some(lost) => assert_eq!(now, lost, "{what}: re-embedded"),
+            None => assert!(now > 0 && now <= records, "{what}: re-embedded {now}"),
+        }
+        for query in ["烟花爆竹", "电梯安全", "Who checks elevators?"] {
+            let r = engine
+                .search(&SearchRequest::new(query).mode(Mode::Semantic))
+                .unwrap();
+            assert_eq!(r.mode, Mode::Semantic);
+            for hit in &r.hits {
+                assert!(
+                    hit.score.is_finite() && hit.score.abs() <= 1.0 + 1e-4,
+                    "{what}: {query}: {} scored {}",
+                    hit.id,
+                    hit.score
+                );
+            }
+        }
+        drop(engine);
+        assert_eq!(
+            std::fs::metadata(cache).unwrap().len() as usize,
+            good.len(),
+            "{what}: the file is repaired, not appended to"
+        );
+        assert_eq!(
+            embedded_now(&open()),
+            0,
+            "{what}: the next start embeds again"
+        );
+    }
 }
