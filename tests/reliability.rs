@@ -1,7 +1,12 @@
 //! Reliability findings (`../shared/reliability/README.md`) turned into
 //! tests: concurrent builders and readers, read-only and full disks,
 //! record ids across documents, catalog entries outside the seeds, the
-//! embedding model's configuration.
+//! embedding model's configuration, a damaged vector cache, a huge
+//! document, the server across a generation swap and at shutdown. (The
+//! server's HTTP limits, findings 12 and 14, are in `server.rs`.)
+//!
+//! The model tests need the provisioned model (`QSEARCH_MODEL_DIR` or
+//! `data/models`).
 //!
 //! The process tests drive the real binary (`target/debug/qsearch`, or
 //! `$QSEARCH_BIN`); build it first with `cargo build -p qsearch-cli`.
@@ -709,6 +714,67 @@ fn the_server_cites_the_indexed_lines_and_reports_changed_seeds() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!served.exists(), "the served generation was kept?");
     assert_eq!(json(&record)["lines"], before);
+    let after = json("/api/search?q=%E7%83%9F%E8%8A%B1%E7%88%86%E7%AB%B9&mode=bm25&limit=1");
+    assert_eq!(after["hits"][0]["id"], hit["id"], "searches still answer");
+}
+
+/// `server_seeds_change.sh`, last part (finding 13): once `qsearch index`
+/// swapped generations, the running `qsearch serve` logged a tantivy WARN
+/// ("Failed to open meta file") every 500 ms. It must keep answering and
+/// log nothing of the kind; the test watches three of those intervals.
+#[test]
+fn a_server_whose_generation_was_swapped_out_keeps_answering_quietly() {
+    use std::io::{BufRead, BufReader};
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    let log = tmp.path().join("serve.log");
+    let mut serve = qsearch(
+        &["serve", "--keyword-only", "--bind", "127.0.0.1:0"],
+        &seeds,
+        &data,
+    );
+    serve.stderr(std::fs::File::create(&log).unwrap());
+    let mut child = serve.spawn().unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let addr: std::net::SocketAddr = match line
+        .trim()
+        .strip_prefix("qsearch: listening on http://")
+        .and_then(|a| a.parse().ok())
+    {
+        Some(addr) => addr,
+        None => {
+            let _ = child.kill();
+            panic!("no address: {line:?}");
+        }
+    };
+    let search = "/api/search?q=%E7%83%9F%E8%8A%B1%E7%88%86%E7%AB%B9&mode=bm25&limit=1";
+    assert_eq!(harness::get(addr, search).status, 200);
+    change_seeds(&seeds);
+    let out = qsearch(&["index", "--no-embed"], &seeds, &data)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    std::thread::sleep(std::time::Duration::from_millis(1600));
+    let reply = harness::get(addr, search);
+    let health = harness::get(addr, "/healthz");
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    let status = child.wait().unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(reply.json()["hits"].as_array().map(Vec::len), Some(1));
+    assert_eq!(health.json()["seeds_changed"], true);
+    assert!(status.success(), "{status:?}");
+    let log = std::fs::read_to_string(&log).unwrap();
+    let noisy: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("meta file") || (l.contains("WARN") && l.contains("tantivy")))
+        .collect();
+    assert!(noisy.is_empty(), "{}", noisy.join("\n"));
 }
 
 /// Finding 12: a client that never finishes its request held the graceful
@@ -751,4 +817,203 @@ fn shutdown_is_not_held_open_by_an_unfinished_request() {
     let served = finished.expect("the server is still waiting for the unfinished request");
     served.unwrap().unwrap();
     drop(slow);
+}
+
+/// Finding 10: one 50 MB document made `index` take 2.1 GB and a search
+/// return 52 MB. Now every text field of a record is cut to
+/// `extract::MAX_FIELD_CHARS` with a warning naming the file, the line and
+/// the record, and a hit's text and snippet stay small whatever the record.
+#[test]
+fn a_huge_document_is_truncated_with_a_warning_and_its_hits_stay_small() {
+    use qsearch::extract::MAX_FIELD_CHARS;
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    copy_seeds(&seeds);
+    let file = "005_huge.txt";
+    let huge_line = "烟花爆竹质量监督".repeat(150_000); // 1.2 M characters, 3.6 MB
+    std::fs::write(
+        seeds.join(file),
+        format!("测试县质量技术监督局责任清单\n\n{huge_line}\n"),
+    )
+    .unwrap();
+    append_catalog(
+        &seeds,
+        "\n[[document]]\nfile = \"005_huge.txt\"\nissuer = \"测试县质量技术监督局\"\nplace = \"测试县\"\nprovince = \"河北省\"\ncity = \"测试市\"\ncounty = \"测试县\"\nlevel = \"county\"\n",
+    );
+
+    let corpus = Corpus::load(&seeds).unwrap();
+    let huge: Vec<_> = corpus
+        .records
+        .iter()
+        .filter(|r| r.source.file == file)
+        .collect();
+    assert!(!huge.is_empty(), "the document is still indexed");
+    for record in &huge {
+        let mut fields = record.fields.clone();
+        for (name, text) in fields.texts_mut() {
+            assert!(
+                text.chars().count() <= MAX_FIELD_CHARS,
+                "{name} of {}",
+                record.id
+            );
+        }
+    }
+    let cut = huge
+        .iter()
+        .find(|r| {
+            r.text().chars().count() == MAX_FIELD_CHARS && r.text().contains("烟花爆竹质量监督")
+        })
+        .unwrap_or_else(|| panic!("no record keeps the start of the long line: {huge:?}"));
+    let warning = corpus
+        .warnings
+        .iter()
+        .find(|w| w.file == file && w.message.contains("truncated"))
+        .unwrap_or_else(|| panic!("no truncation warning: {:?}", corpus.warnings));
+    assert_eq!(warning.line, cut.source.line_start, "{warning}");
+    assert!(
+        warning.message.contains(&cut.id)
+            && warning.message.contains("characters")
+            && warning.message.contains(&MAX_FIELD_CHARS.to_string()),
+        "{warning}"
+    );
+    // Other documents are untouched.
+    assert!(
+        !corpus
+            .warnings
+            .iter()
+            .any(|w| w.file != file && w.message.contains("truncated")),
+        "{:?}",
+        corpus.warnings
+    );
+
+    let engine = Engine::open_with(&paths(&seeds, &data), &bm25(), &Silent).unwrap();
+    let mut request = SearchRequest::new("烟花爆竹质量监督")
+        .mode(Mode::Bm25)
+        .limit(100);
+    request.filters = Filters {
+        bureau: Some("测试县质量技术监督局".into()),
+        ..Filters::default()
+    };
+    let response = engine.search(&request).unwrap();
+    let hit = response
+        .hits
+        .iter()
+        .find(|h| h.source.file == file)
+        .unwrap_or_else(|| panic!("the huge document is not found: {:?}", response.hits));
+    assert!(hit.text.chars().count() <= MAX_FIELD_CHARS);
+    assert!(
+        hit.snippet.len() < 4096,
+        "snippet of {} bytes",
+        hit.snippet.len()
+    );
+    let json = serde_json::to_string(&response).unwrap();
+    assert!(
+        json.len() < 100 * 1024,
+        "a response of {} bytes for a {} byte document",
+        json.len(),
+        huge_line.len()
+    );
+}
+
+/// `vector_cache.sh` (findings 5 and 6) end to end, with the real model on a
+/// one-document corpus: a damaged header, an empty file, a cut last entry
+/// (what a full disk leaves) or one flipped bit used to make every start
+/// embed and append again, and the flipped bit put its row at #1 of every
+/// semantic query with a "cosine" of 1e36. Now each damage costs one
+/// re-embedding of what was lost, the file is repaired to its old size, the
+/// next start embeds nothing, and no score is beyond a cosine's range.
+#[test]
+fn a_damaged_vector_cache_is_repaired_once_and_never_served() {
+    let models = Paths::resolve(None, None, None).models;
+    assert!(
+        models.join(qsearch::embed::DEFAULT_MODEL).is_dir(),
+        "{} is missing: run scripts/fetch-model.sh or set QSEARCH_MODEL_DIR",
+        models.display()
+    );
+    let tmp = tempfile::tempdir().unwrap();
+    let (seeds, data) = (tmp.path().join("seeds"), tmp.path().join("data"));
+    std::fs::create_dir_all(&seeds).unwrap();
+    let file = qsearch_tests::seed_file("004");
+    std::fs::copy(seeds_dir().join(&file), seeds.join(&file)).unwrap();
+    std::fs::write(
+        seeds.join("catalog.toml"),
+        format!("[[document]]\nfile = \"{file}\"\nissuer = \"衡水市市场监督管理局\"\nplace = \"衡水市\"\nprovince = \"河北省\"\ncity = \"衡水市\"\nlevel = \"city\"\nencoding = \"prose\"\n"),
+    )
+    .unwrap();
+    let paths = Paths::resolve(Some(seeds), Some(data.clone()), Some(models));
+    let open = || Engine::open_with(&paths, &EngineOptions::default(), &Silent).unwrap();
+    let embedded_now = |engine: &Engine| {
+        engine
+            .semantic()
+            .unwrap_or_else(|| panic!("no semantic search: {:?}", engine.health().notices))
+            .embedded_now
+    };
+
+    let engine = open();
+    let records = engine.records().len();
+    assert_eq!(embedded_now(&engine), records);
+    drop(engine);
+    let cache: Vec<PathBuf> = std::fs::read_dir(data.join("embeddings"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "bin"))
+        .collect();
+    assert_eq!(cache.len(), 1, "{cache:?}");
+    let cache = &cache[0];
+    let good = std::fs::read(cache).unwrap();
+    let entry = (good.len() - 8) / records;
+    assert_eq!(entry * records + 8, good.len(), "fixed-size entries");
+
+    type Damage = fn(&mut Vec<u8>, usize);
+    let damages: [(&str, Damage, Option<usize>); 4] = [
+        ("damaged header", |b, _| b[0] ^= 0xff, None),
+        ("empty file", |b, _| b.clear(), None),
+        (
+            "partial last entry",
+            |b, _| b.truncate(b.len() - 100),
+            Some(1),
+        ),
+        // The first value's exponent byte in entry 10: a huge "cosine".
+        (
+            "one flipped bit",
+            |b, entry| b[8 + 10 * entry + 32 + 3] ^= 0x40,
+            Some(1),
+        ),
+    ];
+    for (what, damage, lost) in damages {
+        let mut bytes = good.clone();
+        damage(&mut bytes, entry);
+        std::fs::write(cache, &bytes).unwrap();
+        let engine = open();
+        let now = embedded_now(&engine);
+        match lost {
+            Some(lost) => assert_eq!(now, lost, "{what}: re-embedded"),
+            None => assert!(now > 0 && now <= records, "{what}: re-embedded {now}"),
+        }
+        for query in ["烟花爆竹", "电梯安全", "Who checks elevators?"] {
+            let r = engine
+                .search(&SearchRequest::new(query).mode(Mode::Semantic))
+                .unwrap();
+            assert_eq!(r.mode, Mode::Semantic);
+            for hit in &r.hits {
+                assert!(
+                    hit.score.is_finite() && hit.score.abs() <= 1.0 + 1e-4,
+                    "{what}: {query}: {} scored {}",
+                    hit.id,
+                    hit.score
+                );
+            }
+        }
+        drop(engine);
+        assert_eq!(
+            std::fs::metadata(cache).unwrap().len() as usize,
+            good.len(),
+            "{what}: the file is repaired, not appended to"
+        );
+        assert_eq!(
+            embedded_now(&open()),
+            0,
+            "{what}: the next start embeds again"
+        );
+    }
 }

@@ -825,3 +825,115 @@ fn serve_command_prints_its_address_and_stops_on_sigterm() {
     };
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
 }
+
+/// Finding 14: the body limit's 413 was `text/plain` "length limit
+/// exceeded", and hyper's own answers to requests it cannot parse (400, 414,
+/// 431) had empty bodies. Every error is the JSON error body now.
+#[test]
+fn every_error_response_is_a_json_error_body() {
+    let addr = server().addr;
+    let body = "a".repeat(qsearch_server::MAX_BODY_BYTES + 1);
+    let too_big = format!(
+        "GET /api/search?q=a HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let reply = harness::raw(addr, too_big.as_bytes());
+    assert_json_error(&reply, 413, "body over the limit");
+    assert!(reply.header("x-content-type-options").is_some());
+
+    let long_uri = format!("GET /{} HTTP/1.1\r\nHost: x\r\n\r\n", "a".repeat(70_000));
+    let many_headers: String = (0..200).map(|i| format!("X-{i}: y\r\n")).collect();
+    let cases: Vec<(Vec<u8>, u16, &str)> = vec![
+        (
+            b"GET /a b c HTTP/1.1\r\n\r\n".to_vec(),
+            400,
+            "bad request line",
+        ),
+        (
+            b"GET / HTTP/1.1\r\nHo st: x\r\n\r\n".to_vec(),
+            400,
+            "bad header name",
+        ),
+        (b"GET / HTTP/7.3\r\n\r\n".to_vec(), 400, "unknown version"),
+        (long_uri.into_bytes(), 414, "URI over hyper's limit"),
+        (
+            format!("GET / HTTP/1.1\r\nHost: x\r\n{many_headers}\r\n").into_bytes(),
+            431,
+            "too many headers",
+        ),
+    ];
+    for (request, status, what) in &cases {
+        let reply = harness::raw(addr, request);
+        assert_json_error(&reply, *status, what);
+        assert_eq!(
+            reply.header("content-length"),
+            Some(reply.body.len().to_string().as_str()),
+            "{what}"
+        );
+    }
+    // The server still works after all that.
+    assert_eq!(server().get("/healthz").status, 200);
+}
+
+/// Finding 12: a client that never finishes its request head held its
+/// connection for ever. Now the server closes it after the header-read
+/// timeout; the test waits up to three times that for the close.
+#[test]
+fn a_connection_that_never_finishes_its_request_head_is_closed() {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+    let timeout = Duration::from_millis(300);
+    let addr = server().with_limits(Limits {
+        header_read_timeout: timeout,
+        ..Limits::default()
+    });
+    /// Whether the server closed the connection (EOF or reset) before `wait`.
+    fn closed_within(stream: &mut TcpStream, wait: Duration) -> bool {
+        let until = Instant::now() + wait;
+        let mut buf = [0u8; 256];
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            if left.is_zero() {
+                return false;
+            }
+            stream.set_read_timeout(Some(left)).unwrap();
+            match stream.read(&mut buf) {
+                Ok(0) => return true,
+                Ok(_) => continue,
+                Err(e) if e.kind() == std::io::ErrorKind::ConnectionReset => return true,
+                Err(_) => return false,
+            }
+        }
+    }
+
+    // Half a request line, then nothing.
+    let mut silent = TcpStream::connect(addr).unwrap();
+    silent.write_all(b"GET /heal").unwrap();
+    assert!(
+        closed_within(&mut silent, timeout * 3),
+        "a half-sent request line keeps its connection"
+    );
+
+    // A complete request line, then a header now and then: the deadline is
+    // for the whole head, so trickling does not extend it.
+    let mut trickling = TcpStream::connect(addr).unwrap();
+    trickling
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .unwrap();
+    let mut closed = false;
+    for i in 0..15 {
+        if trickling
+            .write_all(format!("X-{i}: y\r\n").as_bytes())
+            .is_err()
+            || closed_within(&mut trickling, timeout / 5)
+        {
+            closed = true;
+            break;
+        }
+    }
+    assert!(closed, "trickled headers keep their connection");
+
+    // A complete request on the same server is answered as always.
+    let reply = get(addr, "/healthz");
+    assert_eq!(reply.status, 200);
+}

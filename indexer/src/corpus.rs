@@ -152,7 +152,22 @@ impl Corpus {
         for w in &doc.warnings {
             self.warn(&entry.file, w.line, w.message.clone());
         }
-        let records = extract::records(&doc, &entry.file, &entry.bureau());
+        let mut records = extract::records(&doc, &entry.file, &entry.bureau());
+        for record in &mut records {
+            for (field, chars) in extract::cap_fields(record) {
+                self.warn(
+                    &entry.file,
+                    record.source.line_start,
+                    format!(
+                        "record {} (lines {}-{}) truncated: its {field} has {chars} characters, only the first {} are indexed",
+                        record.id,
+                        record.source.line_start,
+                        record.source.line_end,
+                        extract::MAX_FIELD_CHARS
+                    ),
+                );
+            }
+        }
         if records.is_empty() {
             self.warn(
                 &entry.file,

@@ -42,6 +42,26 @@ pub fn records(doc: &ReadDocument, file: &str, bureau: &Bureau) -> Vec<Record> {
     out
 }
 
+/// Characters one text field of a record keeps: six times the longest field
+/// of the seeds (675). A longer field (a document with no structure the
+/// readers recognise, e.g. one 50 MB line) is cut to this, with a warning
+/// ([`cap_fields`]), so one document cannot make indexing, embedding and
+/// every response that shows the record as large as itself.
+pub const MAX_FIELD_CHARS: usize = 4000;
+
+/// Cuts every text field of `record` to [`MAX_FIELD_CHARS`] characters;
+/// returns the fields cut and how many characters each had.
+pub fn cap_fields(record: &mut Record) -> Vec<(&'static str, usize)> {
+    record
+        .fields
+        .texts_mut()
+        .into_iter()
+        .filter_map(|(name, text)| {
+            text::truncate_chars(text, MAX_FIELD_CHARS).map(|chars| (name, chars))
+        })
+        .collect()
+}
+
 fn make(
     ids: &mut IdMaker,
     bureau: &Bureau,

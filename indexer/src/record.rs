@@ -216,6 +216,60 @@ pub enum Fields {
     },
 }
 
+impl Fields {
+    /// Every text field with its name (a heading path's headings each on
+    /// their own), for checks that apply to all of them.
+    pub fn texts_mut(&mut self) -> Vec<(&'static str, &mut String)> {
+        match self {
+            Fields::Duty {
+                main_duty,
+                work_item,
+                unit,
+                basis,
+                remark,
+            } => vec![
+                ("main_duty", main_duty),
+                ("work_item", work_item),
+                ("unit", unit),
+                ("basis", basis),
+                ("remark", remark),
+            ],
+            Fields::Boundary {
+                matter,
+                department,
+                duty,
+                basis,
+                case,
+            } => vec![
+                ("matter", matter),
+                ("department", &mut department.as_written),
+                ("duty", duty),
+                ("basis", basis),
+                ("case", case),
+            ],
+            Fields::Service {
+                service,
+                content,
+                basis,
+                unit,
+                phone,
+            } => vec![
+                ("service", service),
+                ("content", content),
+                ("basis", basis),
+                ("unit", unit),
+                ("phone", phone),
+            ],
+            Fields::Prose { heading_path, text } => {
+                let mut texts: Vec<(&'static str, &mut String)> =
+                    heading_path.iter_mut().map(|h| ("heading", h)).collect();
+                texts.push(("text", text));
+                texts
+            }
+        }
+    }
+}
+
 /// One retrievable passage with its provenance.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {

@@ -147,6 +147,24 @@ pub fn squash(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
 }
 
+/// Cuts `text` to its first `max` characters (on a character boundary);
+/// returns how many characters it had when it was longer.
+pub fn truncate_chars(text: &mut String, max: usize) -> Option<usize> {
+    let (cut, _) = text.char_indices().nth(max)?;
+    let chars = max + text[cut..].chars().count();
+    text.truncate(cut);
+    text.shrink_to_fit();
+    Some(chars)
+}
+
+/// The first `max` characters of `text` (all of it when it is shorter).
+pub fn prefix_chars(text: &str, max: usize) -> &str {
+    match text.char_indices().nth(max) {
+        Some((cut, _)) => &text[..cut],
+        None => text,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -178,5 +196,15 @@ mod tests {
         assert_eq!(clean("手机号码：13973660265"), "手机号码：");
         assert_eq!(clean("联系邮箱：someone@qq.com"), "联系邮箱：");
         assert_eq!(clean("12365 投诉"), "12365投诉");
+    }
+
+    #[test]
+    fn truncation_counts_characters_not_bytes() {
+        let mut text = "烟花爆竹".repeat(3);
+        assert_eq!(truncate_chars(&mut text, 5), Some(12));
+        assert_eq!(text, "烟花爆竹烟");
+        assert_eq!(truncate_chars(&mut text, 5), None);
+        assert_eq!(prefix_chars("烟花爆竹", 2), "烟花");
+        assert_eq!(prefix_chars("烟花", 5), "烟花");
     }
 }

@@ -1,9 +1,10 @@
-//! Middleware and fallbacks: deadline, security headers, JSON 404/405.
+//! Middleware and fallbacks: deadline, security headers, JSON 404/405, JSON
+//! bodies for the errors of layers and extractors.
 
 use std::time::Duration;
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -70,4 +71,46 @@ pub async fn method_not_allowed(request: Request) -> ApiError {
         format!("不支持的请求方法 {}（只支持 GET）", request.method()),
         format!("method {} not allowed (use GET)", request.method()),
     )
+}
+
+/// Errors made outside the handlers' own [`ApiError`]s (the body limit's
+/// `413 length limit exceeded`, an extractor's plain-text rejection) get the
+/// JSON error body too, with the same status and headers.
+pub async fn json_errors(request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !(status.is_client_error() || status.is_server_error()) || is_json {
+        return response;
+    }
+    let error = match status {
+        StatusCode::PAYLOAD_TOO_LARGE => ApiError::new(
+            status,
+            format!("请求体过大（最多 {} 字节）", crate::MAX_BODY_BYTES),
+            format!(
+                "request body too large (at most {} bytes)",
+                crate::MAX_BODY_BYTES
+            ),
+        ),
+        _ => ApiError::new(
+            status,
+            "请求无法处理",
+            format!(
+                "request failed: {}",
+                status.canonical_reason().unwrap_or("error")
+            ),
+        ),
+    };
+    let (mut parts, _) = response.into_parts();
+    let json = error.into_response();
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.remove(header::CONTENT_TYPE);
+    for (name, value) in json.headers() {
+        parts.headers.insert(name, value.clone());
+    }
+    Response::from_parts(parts, json.into_body())
 }

@@ -9,6 +9,7 @@
 //! ```
 
 pub mod api;
+pub mod conn;
 pub mod error;
 pub mod extract;
 pub mod layers;
@@ -18,7 +19,7 @@ pub mod schema;
 pub mod shutdown;
 pub mod state;
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::time::Duration;
@@ -27,6 +28,9 @@ use anyhow::Context;
 use axum::Router;
 use axum::http::{Method, header};
 use axum::middleware::{from_fn, from_fn_with_state};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
 use qsearch::engine::EngineOptions;
 use tokio::net::TcpListener;
 use tower::ServiceBuilder;
@@ -94,28 +98,51 @@ pub const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
 
 /// Serves on a bound listener until `shutdown` completes, then finishes the
 /// requests in flight, waiting at most [`SHUTDOWN_GRACE`] for them.
+///
+/// HTTP/1.1 over hyper (what `axum::serve` runs, plus what it cannot be told):
+/// a connection that has not sent a complete request head within
+/// [`Limits::header_read_timeout`] (an unfinished request, or an idle
+/// keep-alive connection) is closed, and hyper's own answers to requests it
+/// cannot parse carry the JSON error body ([`conn::JsonParseErrors`]).
 pub async fn serve_on(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
-    let signal = async move {
-        shutdown.await;
-        let _ = stopping.send(());
-    };
-    let server = axum::serve(listener, router(state))
-        .with_graceful_shutdown(signal)
-        .into_future();
-    let overdue = async move {
-        match stopped.await {
-            Ok(()) => tokio::time::sleep(SHUTDOWN_GRACE).await,
-            Err(_) => std::future::pending().await,
-        }
-    };
+    let header_read_timeout = state
+        .limits()
+        .header_read_timeout
+        .max(Duration::from_millis(1));
+    let app = router(state);
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(header_read_timeout);
+    let graceful = GracefulShutdown::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(connection) => connection,
+                Err(e) => {
+                    accept_failed(e).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let io = TokioIo::new(conn::JsonParseErrors::new(stream));
+        let connection =
+            graceful.watch(http.serve_connection(io, TowerToHyperService::new(app.clone())));
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!(%peer, error = %e, "connection closed");
+            }
+        });
+    }
+    drop(listener);
     tokio::select! {
-        served = server => served.context("server error")?,
-        () = overdue => tracing::warn!(
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => tracing::warn!(
             "connections still open {SHUTDOWN_GRACE:?} after the shutdown began (unfinished requests); closing them"
         ),
     }
@@ -123,8 +150,24 @@ pub async fn serve_on(
     Ok(())
 }
 
+/// A failed `accept`: a connection that went away before it was accepted is
+/// nothing; anything else (e.g. out of file descriptors) is logged and
+/// retried after a second, as `axum::serve` does.
+async fn accept_failed(e: std::io::Error) {
+    use std::io::ErrorKind::{ConnectionAborted, ConnectionRefused, ConnectionReset};
+    if matches!(
+        e.kind(),
+        ConnectionAborted | ConnectionRefused | ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(error = %e, "cannot accept a connection; retrying in 1 s");
+    tokio::time::sleep(Duration::from_secs(1)).await;
+}
+
 /// All routes with their layers. From the outside in: request log, security
-/// headers, CORS (GET from anywhere), deadline, concurrency limit, body limit.
+/// headers, CORS (GET from anywhere), deadline, concurrency limit, JSON bodies
+/// for errors made by layers and extractors, body limit.
 pub fn router(state: AppState) -> Router {
     let limits = state.limits().clone();
     let trace = TraceLayer::new_for_http()
@@ -157,6 +200,7 @@ pub fn router(state: AppState) -> Router {
                 .layer(cors)
                 .layer(from_fn_with_state(limits.timeout, layers::deadline))
                 .layer(GlobalConcurrencyLimitLayer::new(limits.concurrency.max(1)))
+                .layer(from_fn(layers::json_errors))
                 .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES)),
         )
 }

@@ -17,6 +17,10 @@ use crate::error::ApiError;
 pub struct Limits {
     /// Whole-request deadline.
     pub timeout: Duration,
+    /// How long a connection may take to send a complete request head
+    /// (request line and headers) before it is closed; also how long an idle
+    /// keep-alive connection is kept.
+    pub header_read_timeout: Duration,
     /// Requests in flight at once (the rest wait, then time out).
     pub concurrency: usize,
     /// Keyword-only (bm25) searches running at once.
@@ -33,6 +37,7 @@ impl Default for Limits {
             .unwrap_or(2);
         Limits {
             timeout: Duration::from_secs(10),
+            header_read_timeout: Duration::from_secs(10),
             concurrency: 256,
             keyword_searches: (cores * 2).max(4),
             semantic_searches: cores.max(2),

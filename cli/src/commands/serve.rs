@@ -20,6 +20,10 @@ pub struct ServeArgs {
     /// Seconds a request may take before it fails with 503.
     #[arg(long, default_value_t = 10, value_name = "SECS")]
     timeout: u64,
+    /// Seconds a client may take to send a request's line and headers (and an
+    /// idle keep-alive connection is kept) before the connection is closed.
+    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    header_timeout: u64,
     /// Requests handled at once; the rest wait their turn (until the timeout).
     #[arg(long, default_value_t = 256, value_name = "N")]
     concurrency: usize,
@@ -51,6 +55,7 @@ pub fn run(paths: &Paths, args: &ServeArgs) -> anyhow::Result<ExitCode> {
         engine,
         limits: Limits {
             timeout: Duration::from_secs(args.timeout.max(1)),
+            header_read_timeout: Duration::from_secs(args.header_timeout.max(1)),
             concurrency: args.concurrency.max(1),
             ..Limits::default()
         },

@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::extract::MAX_FIELD_CHARS;
 use crate::record::{Record, Source};
 
 /// Retrieval mode.
@@ -85,7 +86,7 @@ impl Hit {
             bureau: record.bureau.name.clone(),
             place: record.bureau.place.clone(),
             section: record.section.as_str().to_string(),
-            matter: record.matter().to_string(),
+            matter: bounded(record.matter()),
             department,
             department_canonical: dept.map(|d| d.canonical.clone()),
             department_current: dept.map(|d| d.current.clone()),
@@ -95,10 +96,17 @@ impl Hit {
                 }
                 _ => None,
             },
-            text: record.text().to_string(),
+            text: bounded(record.text()),
             snippet,
             source: record.source.clone(),
             explain: None,
         }
     }
+}
+
+/// A field as a hit shows it: at most [`MAX_FIELD_CHARS`] characters.
+/// Records are cut to that when they are read (with a warning), so this only
+/// keeps a response bounded whatever record it is given.
+fn bounded(text: &str) -> String {
+    crate::text::prefix_chars(text, MAX_FIELD_CHARS).to_string()
 }

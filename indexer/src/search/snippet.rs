@@ -31,6 +31,9 @@ impl Snippets {
 
     /// An HTML snippet of `text`; the text's start when nothing matched.
     pub fn of(&self, text: &str) -> String {
+        // Records are cut to this when read; the generator's work grows with
+        // the text, so it never sees more.
+        let text = crate::text::prefix_chars(text, crate::extract::MAX_FIELD_CHARS);
         if let Some(g) = &self.generator {
             let snippet = g.snippet(text);
             if !snippet.highlighted().is_empty() {
