@@ -548,7 +548,22 @@ fn assert_json_error(reply: &Reply, status: u16, what: &str) {
     );
     let body = reply.json();
     let obj = body.as_object().unwrap();
-    assert_eq!(obj.len(), 1, "{what}: only `error`: {body}");
+    assert_eq!(obj.len(), 2, "{what}: only `error` and `code`: {body}");
+    let code = obj["code"].as_str().unwrap_or_default();
+    let expected = match status {
+        400 => ["invalid_request", "invalid_query"].as_slice(),
+        404 => &["not_found"],
+        405 => &["method_not_allowed"],
+        413 => &["too_large"],
+        414 => &["too_long"],
+        431 => &["headers_too_large"],
+        503 => &["unavailable", "timeout", "overloaded", "model_unavailable"],
+        _ => &[],
+    };
+    assert!(
+        expected.is_empty() || expected.contains(&code),
+        "{what}: code {code:?} for {status}: {body}"
+    );
     let message = obj["error"].as_str().unwrap();
     let (zh, en) = message
         .split_once(" / ")
@@ -710,6 +725,7 @@ fn slow_requests_time_out_with_a_json_503() {
     );
     assert_json_error(&reply, 503, "timed-out request");
     assert!(reply.json()["error"].as_str().unwrap().contains("超时"));
+    assert_eq!(reply.json()["code"], "timeout");
 }
 
 #[test]

@@ -39,6 +39,20 @@ pub enum Error {
 }
 
 impl Error {
+    /// A stable, machine-readable name of the kind of error (the HTTP error
+    /// body's `code`); messages may change, codes do not.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::Catalog { .. } => "invalid_catalog",
+            Error::Index(_) => "index",
+            Error::Damaged { .. } => "damaged_index",
+            Error::Query(_) => "invalid_query",
+            Error::Model(_) => "model_unavailable",
+            Error::Other(_) => "internal",
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, error: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),

@@ -1,5 +1,6 @@
 //! API errors: every failure is a status and a JSON body
-//! `{"error": "中文说明 / English explanation"}`.
+//! `{"error": "中文说明 / English explanation", "code": "invalid_request"}`:
+//! the message for people, the code for programs.
 
 use axum::Json;
 use axum::http::StatusCode;
@@ -13,6 +14,12 @@ pub struct ErrorBody {
     /// What went wrong, in Chinese and English: `中文 / English`.
     #[schema(example = "缺少查询参数 q / missing query parameter q")]
     pub error: String,
+    /// What kind of error, stable across versions: invalid_request,
+    /// invalid_query, not_found, method_not_allowed, too_long, too_large,
+    /// headers_too_large, timeout, overloaded, unavailable,
+    /// model_unavailable, damaged_index, index, io, invalid_catalog, internal.
+    #[schema(example = "invalid_request")]
+    pub code: String,
 }
 
 /// An error a handler returns; it renders as [`ErrorBody`].
@@ -21,6 +28,25 @@ pub struct ApiError {
     pub status: StatusCode,
     pub zh: String,
     pub en: String,
+    /// See [`ErrorBody::code`].
+    pub code: &'static str,
+}
+
+/// The code an error of this status has unless it names a finer one.
+fn code_of(status: StatusCode) -> &'static str {
+    match status {
+        StatusCode::BAD_REQUEST => "invalid_request",
+        StatusCode::NOT_FOUND => "not_found",
+        StatusCode::METHOD_NOT_ALLOWED => "method_not_allowed",
+        StatusCode::URI_TOO_LONG => "too_long",
+        StatusCode::PAYLOAD_TOO_LARGE => "too_large",
+        StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE => "headers_too_large",
+        StatusCode::REQUEST_TIMEOUT | StatusCode::GATEWAY_TIMEOUT => "timeout",
+        StatusCode::TOO_MANY_REQUESTS => "overloaded",
+        StatusCode::SERVICE_UNAVAILABLE => "unavailable",
+        s if s.is_client_error() => "invalid_request",
+        _ => "internal",
+    }
 }
 
 impl ApiError {
@@ -29,7 +55,14 @@ impl ApiError {
             status,
             zh: zh.into(),
             en: en.into(),
+            code: code_of(status),
         }
+    }
+
+    /// The same error with a finer code than its status gives.
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = code;
+        self
     }
 
     pub fn bad_request(zh: impl Into<String>, en: impl Into<String>) -> Self {
@@ -60,6 +93,7 @@ impl ApiError {
     pub fn body(&self) -> ErrorBody {
         ErrorBody {
             error: self.message(),
+            code: self.code.to_string(),
         }
     }
 }
@@ -87,14 +121,16 @@ impl IntoResponse for ApiError {
 /// temporary condition, anything else is ours.
 impl From<qsearch::Error> for ApiError {
     fn from(e: qsearch::Error) -> Self {
-        match e {
+        let code = e.code();
+        let error = match e {
             qsearch::Error::Query(msg) => ApiError::bad_request("查询无效", msg),
             qsearch::Error::Model(msg) => ApiError::unavailable(
                 "语义模型暂不可用，请改用关键词检索 (mode=bm25)",
                 format!("embedding model unavailable: {msg}"),
             ),
             other => ApiError::internal(other.to_string()),
-        }
+        };
+        error.with_code(code)
     }
 }
 

@@ -29,6 +29,7 @@ pub async fn deadline(State(timeout): State<Duration>, request: Request, next: N
                     timeout.as_secs_f32()
                 ),
             )
+            .with_code("timeout")
             .into_response()
         }
     }
