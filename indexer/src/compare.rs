@@ -13,6 +13,7 @@ use crate::record::SectionKind;
 use crate::tokenizer::Synonyms;
 
 /// One matter and the bureaus whose lists have it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatterGroup {
     pub matter: String,
@@ -20,6 +21,7 @@ pub struct MatterGroup {
     pub bureaus: Vec<MatterInBureau>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MatterInBureau {
     pub bureau: String,
@@ -29,6 +31,7 @@ pub struct MatterInBureau {
 }
 
 /// A department × bureau table for one matter.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Comparison {
     pub query: String,
@@ -41,6 +44,7 @@ pub struct Comparison {
     pub rows: Vec<ComparisonRow>,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonRow {
     pub department: String,
@@ -51,6 +55,7 @@ pub struct ComparisonRow {
     pub differs: bool,
 }
 
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ComparisonCell {
     pub duty: String,
@@ -61,6 +66,7 @@ pub struct ComparisonCell {
 }
 
 /// How a compare request found its matter.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum MatchedBy {

@@ -20,6 +20,7 @@ use crate::tokenizer::Synonyms;
 
 /// A whole search result: the hits and the answer (the JSON contract of
 /// `qsearch --json`, the HTTP API and `qsearch batch`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SearchResponse {
     pub query: String,
@@ -36,6 +37,7 @@ pub const MAX_QUERY_CHARS: usize = 256;
 pub const MAX_LIMIT: usize = 100;
 
 /// A bureau and how many records each section of its list gave.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct BureauSummary {
     pub bureau: crate::record::Bureau,
@@ -45,6 +47,7 @@ pub struct BureauSummary {
 }
 
 /// Index and model state.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Health {
     pub records: usize,

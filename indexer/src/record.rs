@@ -51,6 +51,7 @@ impl LineSpan {
 }
 
 /// Where a record came from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     pub file: String,
@@ -73,6 +74,7 @@ impl Source {
 }
 
 /// Administrative level of the issuing bureau; it decides what `市X局` means.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
@@ -90,6 +92,7 @@ impl Level {
 }
 
 /// The issuer of a list, from the seed catalog.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Bureau {
     /// Full name, e.g. 石家庄市鹿泉区质量技术监督局.
@@ -104,6 +107,7 @@ pub struct Bureau {
 }
 
 /// The kind of top-level section a record comes from.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionKind {
@@ -166,6 +170,7 @@ impl SectionKind {
 }
 
 /// A department mention resolved through the department table.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct Department {
     /// As the document writes it, e.g. 市质监局.
@@ -180,6 +185,7 @@ pub struct Department {
 }
 
 /// Section-specific fields.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Fields {
@@ -271,6 +277,7 @@ impl Fields {
 }
 
 /// One retrievable passage with its provenance.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Record {
     /// Stable id: `<file stem prefix>:<section>:<line_start>-<line_end>[:n]`.
@@ -287,6 +294,7 @@ pub struct Record {
 }
 
 /// A field filled from a merged cell of the row above.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Inherited {

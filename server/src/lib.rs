@@ -15,7 +15,6 @@ pub mod extract;
 pub mod layers;
 pub mod openapi;
 pub mod page;
-pub mod schema;
 pub mod shutdown;
 pub mod state;
 

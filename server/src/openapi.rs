@@ -14,7 +14,7 @@ use crate::error::ErrorBody;
 #[openapi(
     info(
         title = "qsearch",
-        description = "Full-text and semantic search over Chinese government responsibility lists (责任清单): who is responsible for what, with cited passages. Errors are `{\"error\": \"中文 / English\"}`."
+        description = "Full-text and semantic search over Chinese government responsibility lists (责任清单): who is responsible for what, with cited passages. Errors are `{\"error\": \"中文 / English\", \"code\": \"invalid_request\"}`: the message for people, a stable code for programs."
     ),
     paths(
         api::search::search,

@@ -44,6 +44,7 @@ static WHO: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Whether the lists say who handles what the question asks about.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Coverage {
@@ -67,6 +68,7 @@ impl Coverage {
 }
 
 /// The answer to a who-question.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Answer {
     /// The query asks who is responsible (or `qsearch who` was used): front
@@ -105,6 +107,7 @@ pub struct Answer {
 }
 
 /// One concept of the question, as the best passage carries it.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ConceptMatch {
     pub word: String,
@@ -117,6 +120,7 @@ pub struct ConceptMatch {
 }
 
 /// A matter the lists cover, offered when they do not cover the question.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct NearMatter {
     pub matter: String,
@@ -128,6 +132,7 @@ pub struct NearMatter {
 }
 
 /// One department in an answer.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnswerDepartment {
     /// Canonical short name (质监局).

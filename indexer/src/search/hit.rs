@@ -7,6 +7,7 @@ use crate::extract::MAX_FIELD_CHARS;
 use crate::record::{Record, Source};
 
 /// Retrieval mode.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
@@ -36,6 +37,7 @@ impl Mode {
 }
 
 /// How a hit got its rank (`--explain`).
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Explain {
     pub bm25_rank: Option<usize>,
@@ -46,6 +48,7 @@ pub struct Explain {
 }
 
 /// One ranked passage.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Hit {
     pub rank: usize,

@@ -8,13 +8,11 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::schema;
 use crate::state::AppState;
 
 /// Bureaus, and the section kinds with their totals (for filters).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct BureausResponse {
-    #[schema(value_type = Vec<schema::BureauSummary>)]
     pub bureaus: Vec<BureauSummary>,
     pub sections: Vec<SectionCount>,
 }

@@ -9,13 +9,11 @@ use utoipa::{IntoParams, ToSchema};
 use super::params;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
-use crate::schema;
 use crate::state::AppState;
 
 /// The matters of all boundary tables, grouped across bureaus.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MattersResponse {
-    #[schema(value_type = Vec<schema::MatterGroup>)]
     pub matters: Vec<MatterGroup>,
 }
 
@@ -46,7 +44,7 @@ pub async fn matters(State(state): State<AppState>) -> Result<Json<MattersRespon
     tag = "compare",
     params(CompareParams),
     responses(
-        (status = 200, description = "The table; `missing_in` names bureaus without the matter", body = schema::Comparison),
+        (status = 200, description = "The table; `missing_in` names bureaus without the matter", body = qsearch::compare::Comparison),
         (status = 400, description = "Missing or empty matter, or a malformed query string", body = ErrorBody),
         (status = 414, description = "matter too long", body = ErrorBody),
     )

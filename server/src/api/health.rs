@@ -7,7 +7,6 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::error::ApiError;
-use crate::schema;
 use crate::state::AppState;
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -22,7 +21,6 @@ pub struct HealthResponse {
     /// Server version.
     pub version: &'static str,
     /// Index and embedding model state.
-    #[schema(value_type = schema::Health)]
     pub index: Health,
 }
 

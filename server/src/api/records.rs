@@ -8,14 +8,12 @@ use utoipa::ToSchema;
 
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiPath;
-use crate::schema;
 use crate::state::AppState;
 
 /// A record, its text and the lines of the seed file it was read from.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct RecordResponse {
     /// The record as `qsearch records --json` prints it.
-    #[schema(value_type = schema::Record)]
     pub record: Record,
     /// The record's own text (duty, work item, service content or paragraph).
     pub text: String,

@@ -10,7 +10,6 @@ use utoipa::IntoParams;
 use super::params;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
-use crate::schema;
 use crate::state::AppState;
 
 /// Hits returned when `limit` is not given (as in the CLI).
@@ -25,7 +24,7 @@ pub struct SearchParams {
     #[param(example = "烟花爆竹", min_length = 1, max_length = 256)]
     pub q: Option<String>,
     /// bm25 (keywords), semantic (meaning) or hybrid (both, fused; the default).
-    #[param(value_type = Option<schema::Mode>, example = "hybrid")]
+    #[param(value_type = Option<qsearch::Mode>, example = "hybrid")]
     pub mode: Option<String>,
     /// Only this bureau: full name, place (常德市) or file prefix (001).
     pub bureau: Option<String>,
@@ -71,7 +70,7 @@ impl SearchParams {
     tag = "search",
     params(SearchParams),
     responses(
-        (status = 200, description = "Ranked passages (the same object as `qsearch --json`)", body = schema::SearchResponse),
+        (status = 200, description = "Ranked passages (the same object as `qsearch --json`)", body = qsearch::SearchResponse),
         (status = 400, description = "Missing or empty q, unknown mode or section, limit out of range, malformed query string", body = ErrorBody),
         (status = 414, description = "q or the query string too long", body = ErrorBody),
         (status = 503, description = "Busy or timed out", body = ErrorBody),

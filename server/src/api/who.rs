@@ -7,7 +7,6 @@ use qsearch::SearchResponse;
 use super::search::SearchParams;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
-use crate::schema;
 use crate::state::AppState;
 
 /// The departments responsible for a matter (the `answer`), with the ranked
@@ -20,7 +19,7 @@ use crate::state::AppState;
     tag = "search",
     params(SearchParams),
     responses(
-        (status = 200, description = "Answer card and cited passages", body = schema::SearchResponse),
+        (status = 200, description = "Answer card and cited passages", body = qsearch::SearchResponse),
         (status = 400, description = "Missing or empty q, or another bad parameter", body = ErrorBody),
         (status = 414, description = "q too long", body = ErrorBody),
         (status = 503, description = "Busy or timed out", body = ErrorBody),
