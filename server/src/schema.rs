@@ -70,6 +70,10 @@ pub struct Hit {
     pub source: Source,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
+    /// Canonical names of the laws, regulations and standards the record
+    /// cites, for `/api/laws/{name}`; omitted when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub laws: Vec<String>,
 }
 
 /// One department in a who-answer.
