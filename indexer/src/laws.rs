@@ -103,10 +103,11 @@ static ARTICLE: LazyLock<Regex> = LazyLock::new(|| {
     .expect("valid article regex")
 });
 
-/// A further article of a run: `、第六条`, `和第十条`, `至二十条`, `、二十八条`.
+/// A further article of a run: `、第六条`, `和第十条`, `至二十条`, `、二十八条`,
+/// `第二章第三条` (no separator).
 static ARTICLE_MORE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(&format!(
-        r"^\s*(?P<sep>、|，|,|和|及|以及|或者|或|至|到|—|-|～|~)\s*第?\s*(?P<a>{NUM})\s*条(?:\s*之\s*(?P<z>{NUM}))?(?:\s*第\s*(?P<k>{NUM})\s*款)?(?:\s*第\s*(?P<x>{NUM})\s*项)?"
+        r"^\s*(?:(?P<sep>、|，|,|和|及|以及|或者|或|至|到|—|-|～|~)\s*第?|第)\s*(?:(?P<ch>{NUM})\s*章\s*第\s*)?(?P<a>{NUM})\s*条(?:\s*之\s*(?P<z>{NUM}))?(?:\s*第\s*(?P<k>{NUM})\s*款)?(?:\s*第\s*(?P<x>{NUM})\s*项)?"
     ))
     .expect("valid article continuation regex")
 });
@@ -121,6 +122,11 @@ static STANDARD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?P<p>GB/T|GB/Z|GB|JJG|JJF|TSG|DB\d{2}/T|DB\d{2})\s*(?P<l>[A-Z]{0,2})\s*(?P<n>\d+(?:\.\d+)?)(?:\s*[-—–－]\s*(?P<y>(?:19|20)\d{2}))?")
         .expect("valid standard regex")
 });
+
+/// `（国家质量监督检验检疫总局第133号）`: a decree number without 令, only
+/// accepted in the parentheses after a title.
+static BARE_DECREE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"第\s*(?P<a>[0-9０-９]+)\s*号").expect("valid bare decree regex"));
 
 /// A list item marker after a boundary: `1.`, `2、`, `（3）`.
 static ITEM: LazyLock<Regex> = LazyLock::new(|| {
@@ -191,11 +197,12 @@ pub fn display_title(raw: &str) -> String {
     s
 }
 
-/// The key titles are grouped by: the display title without inner 〈〉.
+/// The key titles are grouped by: the display title without inner 〈〉 and
+/// enumeration commas (制造、修理… = 制造修理…).
 pub fn title_key(raw: &str) -> String {
     display_title(raw)
         .chars()
-        .filter(|c| !matches!(c, '〈' | '〉' | '<' | '>' | '《' | '》'))
+        .filter(|c| !matches!(c, '〈' | '〉' | '<' | '>' | '《' | '》' | '、' | '·'))
         .collect()
 }
 
@@ -423,6 +430,15 @@ fn decrees(text: &str) -> Vec<(usize, usize, String)> {
         .collect()
 }
 
+/// `总局第133号` inside parentheses: a decree of a known issuer without 令.
+fn bare_decree(inside: &str) -> Option<String> {
+    let c = BARE_DECREE.captures(inside)?;
+    let m = c.get(0)?;
+    let n = numeral(c.name("a")?.as_str())?;
+    let issuer = decree_issuer(&inside[..m.start()])?;
+    (issuer.ends_with("总局") || issuer == "国务院").then(|| format!("{issuer}令第{n}号"))
+}
+
 /// Normalises a decree number as written (国务院令455号 → 国务院令第455号).
 pub fn normalise_decree(s: &str) -> Option<String> {
     let s: String = s.chars().filter(|c| !c.is_whitespace()).collect();
@@ -566,7 +582,11 @@ pub fn extract(text: &str, field: Field) -> Vec<Citation> {
         let mut standard = None;
         if let Some((ps, pe, end)) = parenthetical(text, close) {
             let inside = &text[ps..pe];
-            decree = decrees(inside).into_iter().next().map(|d| d.2);
+            decree = decrees(inside)
+                .into_iter()
+                .next()
+                .map(|d| d.2)
+                .or_else(|| bare_decree(inside));
             standard = standards(inside).into_iter().next().map(|d| d.2);
             after = end;
         } else if let Some((ds, de, d)) = decrees(text).into_iter().find(|(ds, _, _)| {
@@ -582,8 +602,9 @@ pub fn extract(text: &str, field: Field) -> Vec<Citation> {
         if standard.is_some() {
             kind = Kind::Standard;
         }
-        let lead = text[after..].len() - text[after..].trim_start().len();
-        let (articles, end) = article_run(text, after + lead);
+        let rest = text[after..].trim_start();
+        let rest = rest.strip_prefix(['：', ':']).unwrap_or(rest).trim_start();
+        let (articles, end) = article_run(text, text.len() - rest.len());
         used.push((s, end.max(after)));
         out.push((
             s,
@@ -1231,6 +1252,15 @@ mod tests {
         assert_eq!(c.articles, ["第一百条第二款"]);
         let c = one("《工业产品生产许可证管理条例实施办法》第43条");
         assert_eq!(c.articles, ["第四十三条"]);
+        let c = one(
+            "国务院《质量发纲要（2011-2020年）》（国发〔2012〕9号）：第五章第四条第二章第三条，第五章第五条；",
+        );
+        assert_eq!(c.articles, ["第五章第四条", "第二章第三条", "第五章第五条"]);
+        let c = one(
+            "根据《产品质量监督抽查管理办法》（国家质量监督检验检疫总局第133号）第四十八条规定",
+        );
+        assert_eq!(c.decree.as_deref(), Some("质检总局令第133号"));
+        assert_eq!(c.articles, ["第四十八条"]);
         let cs = extract(
             "《棉花质量监督管理条例》第四条、《茧丝质量监督管理办法》第三条",
             Field::Basis,

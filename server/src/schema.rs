@@ -355,3 +355,97 @@ pub struct Record {
     pub fields: Fields,
     pub source: Source,
 }
+
+// ---- The legal-basis index (`qsearch::laws`) ----
+
+/// What kind of instrument: law (法), regulation (条例), rule (办法, 规定,
+/// 细则 …), standard (GB, GB/T, JJF, TSG …) or document (通知, 意见 …).
+#[derive(Serialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    Law,
+    Regulation,
+    Rule,
+    Standard,
+    Document,
+}
+
+/// A bureau's number of records citing an instrument.
+#[derive(Serialize, ToSchema)]
+pub struct BureauCount {
+    pub place: String,
+    pub bureau: String,
+    pub records: usize,
+}
+
+/// An instrument without its records.
+#[derive(Serialize, ToSchema)]
+pub struct InstrumentSummary {
+    /// Canonical name (中华人民共和国 folded), standard code, or the decree
+    /// number when no title is paired with it.
+    pub name: String,
+    pub kind: Kind,
+    /// Every spelling the documents use, as written.
+    pub variants: Vec<String>,
+    /// Decree numbers written with it, e.g. 国务院令第455号.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decrees: Vec<String>,
+    /// Standard codes, e.g. GB/T 14308-2010.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<String>,
+    /// Records citing it.
+    pub citing: usize,
+    pub by_bureau: Vec<BureauCount>,
+}
+
+/// A `《…》` title not counted as a law (form, certificate, notice).
+#[derive(Serialize, ToSchema)]
+pub struct NotLaw {
+    pub title: String,
+    pub count: usize,
+}
+
+/// One record citing an instrument.
+#[derive(Serialize, ToSchema)]
+pub struct CitingRecord {
+    /// For `/api/records/{id}`.
+    pub record_id: String,
+    pub section: SectionKind,
+    pub matter: String,
+    pub text: String,
+    /// Articles cited, in Chinese numerals (第五十九条, 第四条第二款).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<String>,
+    /// How the record writes the instrument.
+    pub as_written: Vec<String>,
+    /// The citation is in a basis cell carried down from the row above.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub inherited: bool,
+    pub file: String,
+    pub line_start: usize,
+    pub line_end: usize,
+}
+
+/// One bureau's records citing an instrument.
+#[derive(Serialize, ToSchema)]
+pub struct BureauCitations {
+    pub bureau: String,
+    pub place: String,
+    pub file: String,
+    pub records: Vec<CitingRecord>,
+}
+
+/// One instrument and every record citing it, grouped by bureau.
+#[derive(Serialize, ToSchema)]
+pub struct Instrument {
+    pub name: String,
+    pub kind: Kind,
+    pub variants: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub decrees: Vec<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub standards: Vec<String>,
+    /// Records citing it.
+    pub citing: usize,
+    pub bureaus: Vec<BureauCitations>,
+}
