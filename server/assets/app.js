@@ -275,7 +275,7 @@
         hit.phone ? h('span', { class: 'phone' }, `电话 ${hit.phone}`) : null),
       h('p', { class: 'snippet' }, snippetNodes(hit.snippet || hit.text)),
       (hit.laws || []).length && window.qsearchLaws
-        ? h('div', { class: 'hit-laws' }, '依据：', hit.laws.map((name) => [window.qsearchLaws.lawLink(name, `《${name}》`), ' ']))
+        ? h('div', { class: 'hit-laws' }, '依据：', hit.laws.flatMap((name) => [window.qsearchLaws.lawLink(name, /^[A-Z]/.test(name) ? name : `《${name}》`), ' ']))
         : null,
       h('div', { class: 'hit-foot' }, '出处：',
         citeLink(hit.id, hit.source.file, hit.source.line_start, hit.source.line_end)));
