@@ -979,16 +979,32 @@ impl LawIndex {
         }
         let decree = normalise_decree(q);
         let standard = normalise_standard(q).map(|(_, k)| k);
-        let exact = self.instruments.iter().find(|i| {
-            title_key(&i.name) == key
-                || i.keys.contains(&key)
-                || decree.as_ref().is_some_and(|d| i.decrees.contains(d))
-                || standard
-                    .as_ref()
-                    .is_some_and(|s| i.standards.iter().any(|c| standard_key(c) == *s))
-        });
-        if let Some(i) = exact {
+        let by_name = self
+            .instruments
+            .iter()
+            .find(|i| title_key(&i.name) == key || i.keys.contains(&key));
+        if let Some(i) = by_name {
             return Ok(i);
+        }
+        // A decree number the documents write with several titles is ambiguous.
+        let by_number: Vec<&Instrument> = self
+            .instruments
+            .iter()
+            .filter(|i| {
+                decree.as_ref().is_some_and(|d| i.decrees.contains(d))
+                    || standard
+                        .as_ref()
+                        .is_some_and(|s| i.standards.iter().any(|c| standard_key(c) == *s))
+            })
+            .collect();
+        match by_number.as_slice() {
+            [one] => return Ok(one),
+            [] => {}
+            many => {
+                return Err(LookupError::Ambiguous(
+                    many.iter().map(|i| i.name.clone()).collect(),
+                ));
+            }
         }
         let containing: Vec<&Instrument> = self
             .instruments
@@ -1301,6 +1317,103 @@ mod tests {
         let c = cs.iter().find(|c| c.title.is_some()).unwrap();
         assert_eq!(c.title.as_deref(), Some("气瓶充装站安全技术条件"));
         assert_eq!(c.standard.as_deref(), Some("GB 27550-2011"));
+    }
+
+    #[test]
+    fn decree_issuers_are_normalised() {
+        for (written, decree) in [
+            ("国务院令第455号", "国务院令第455号"),
+            ("中华人民共和国国务院令第455号令", "国务院令第455号"),
+            ("2006年1月国务院令455号", "国务院令第455号"),
+            ("国家质量监督检验检疫总局令第121号", "质检总局令第121号"),
+            ("国家质检总局令第49号", "质检总局令第49号"),
+            ("总局令第133号", "质检总局令第133号"),
+            ("2012年7月，环保部令第22号", "环境保护部令第22号"),
+            ("湖南省人民政府令第244号", "湖南省政府令第244号"),
+            ("主席令第9号", "主席令第9号"),
+        ] {
+            assert_eq!(
+                normalise_decree(written).as_deref(),
+                Some(decree),
+                "{written}"
+            );
+        }
+        // Document numbers (文号) and announcements are not decrees.
+        for written in [
+            "国发〔2012〕9号",
+            "临编〔2005〕32号",
+            "国家质检总局2011年第11号公告",
+        ] {
+            assert_eq!(extract(written, Field::Basis), [], "{written}");
+        }
+    }
+
+    #[test]
+    fn index_pairs_decrees_and_codes_across_records() {
+        use crate::record::{Bureau, Fields, Level, Source};
+        let record = |id: &str, place: &str, basis: &str| Record {
+            id: id.into(),
+            bureau: Bureau {
+                name: format!("{place}质量技术监督局"),
+                place: place.into(),
+                province: "河北省".into(),
+                city: place.into(),
+                county: None,
+                level: Level::City,
+            },
+            section: SectionKind::Duties,
+            fields: Fields::Duty {
+                main_duty: "负责".into(),
+                work_item: "监督".into(),
+                unit: String::new(),
+                basis: basis.into(),
+                remark: String::new(),
+            },
+            source: Source {
+                file: format!("{id}.txt"),
+                line_start: 1,
+                line_end: 2,
+            },
+            inherited: Vec::new(),
+        };
+        let records = [
+            record(
+                "a",
+                "甲市",
+                "《烟花爆竹安全管理条例》（国务院令第455号）第四条",
+            ),
+            record(
+                "b",
+                "乙市",
+                "国务院令第455号第十条；《中华人民共和国产品质量法》",
+            ),
+            record("c", "丙市", "《产品质量法》第八条；《立案审批表》"),
+            record(
+                "d",
+                "丁市",
+                "《A办法》（质检总局令第1号）；《B办法》（质检总局令第1号）",
+            ),
+        ];
+        let index = LawIndex::build(&records);
+        let fireworks = index.find("国务院令第455号").unwrap();
+        assert_eq!(fireworks.name, "烟花爆竹安全管理条例");
+        assert_eq!(fireworks.citing, 2);
+        assert_eq!(fireworks.bureaus[1].records[0].articles, ["第十条"]);
+        let quality = index.find("中华人民共和国产品质量法").unwrap();
+        assert_eq!(quality.name, "产品质量法");
+        assert_eq!(quality.bureau_count(), 2);
+        assert_eq!(index.names_of(2), ["产品质量法"]);
+        assert!(index.find("立案审批表").is_err());
+        assert_eq!(index.not_laws[0].title, "立案审批表");
+        // One decree number written with two titles stands for neither.
+        assert!(matches!(
+            index.find("质检总局令第1号"),
+            Err(LookupError::Ambiguous(_))
+        ));
+        assert_ne!(
+            index.find("A办法").unwrap().name,
+            index.find("B办法").unwrap().name
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 use qsearch::Mode;
-use qsearch::laws::{Instrument, LookupError};
+use qsearch::laws::{Instrument, Kind, LookupError};
 use qsearch::paths::Paths;
 
 #[derive(Debug, Args)]
@@ -16,9 +16,25 @@ pub struct LawsArgs {
     /// Instrument: title (with or without 中华人民共和国), decree number
     /// (国务院令第455号) or standard code (GB/T 14308); omit to list all.
     name: Vec<String>,
+    /// Only instruments of this kind (listing): law, regulation, rule, standard or document.
+    #[arg(long, value_parser = parse_kind)]
+    kind: Option<Kind>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    [
+        Kind::Law,
+        Kind::Regulation,
+        Kind::Rule,
+        Kind::Standard,
+        Kind::Document,
+    ]
+    .into_iter()
+    .find(|k| k.as_str() == s || k.label() == s)
+    .ok_or_else(|| format!("unknown kind '{s}': use law, regulation, rule, standard or document"))
 }
 
 pub fn run(paths: &Paths, args: &LawsArgs) -> anyhow::Result<ExitCode> {
@@ -26,16 +42,22 @@ pub fn run(paths: &Paths, args: &LawsArgs) -> anyhow::Result<ExitCode> {
     let laws = engine.laws();
     let name = args.name.join(" ");
     if name.trim().is_empty() {
+        let listed: Vec<&Instrument> = laws
+            .instruments
+            .iter()
+            .filter(|i| args.kind.is_none_or(|k| i.kind == k))
+            .collect();
         if args.json {
+            let summaries: Vec<_> = listed.iter().map(|i| i.summary()).collect();
             println!(
                 "{}",
                 serde_json::json!({
-                    "instruments": laws.summaries(),
+                    "instruments": summaries,
                     "not_laws": laws.not_laws,
                 })
             );
         } else {
-            for i in &laws.instruments {
+            for i in &listed {
                 let counts: Vec<String> = i
                     .bureaus
                     .iter()
@@ -59,7 +81,7 @@ pub fn run(paths: &Paths, args: &LawsArgs) -> anyhow::Result<ExitCode> {
             }
             println!(
                 "\n{} 部法规/标准 (instruments); 不计为法规的表单/证书/文书 (not laws): {}",
-                laws.instruments.len(),
+                listed.len(),
                 laws.not_laws.len()
             );
         }
