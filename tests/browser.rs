@@ -550,6 +550,7 @@ fn typed_question_shows_answer_card_and_cited_passages() {
     );
 
     check_not_covered_card(&mut page, server);
+    check_law_view(&mut page, server);
 }
 
 /// A question the lists do not cover: the card says so, without a stray
@@ -578,4 +579,59 @@ fn check_not_covered_card(page: &mut Page, server: &harness::TestServer) {
         state["departments"].as_array().unwrap().is_empty(),
         "no department is named as the answer: {state}"
     );
+}
+
+/// The legal-basis view (issue 14): the list, one instrument opened from
+/// it, every entry cited and opening its record; a hit links its citations.
+fn check_law_view(page: &mut Page, server: &harness::TestServer) {
+    page.navigate(&server.url("/?view=laws"));
+    let list = page.wait_for(
+        "({rows: document.querySelectorAll('#laws-result table tbody tr').length, shown: !document.querySelector('#laws-view').hidden})",
+        Duration::from_secs(60),
+        |v| v["rows"].as_u64().unwrap_or(0) > 50,
+    );
+    assert!(
+        list["rows"].as_u64().unwrap() > 50,
+        "the instruments are listed: {list}"
+    );
+    assert_eq!(list["shown"], json!(true), "{list}");
+    page.eval("[...document.querySelectorAll('#laws-result a.law-link')].find(a => a.dataset.law === '烟花爆竹安全管理条例').click()");
+    let detail = page.wait_for(
+        "({url: location.href, bureaus: document.querySelectorAll('#laws-result .law-bureau').length, cites: [...document.querySelectorAll('#laws-result .cite')].map(a => a.textContent), status: document.querySelector('#laws-status').textContent})",
+        Duration::from_secs(60),
+        |v| v["bureaus"].as_u64().unwrap_or(0) > 0,
+    );
+    page.screenshot("law.png");
+    assert!(
+        detail["url"].as_str().unwrap().contains("name="),
+        "{detail}"
+    );
+    assert!(
+        detail["bureaus"].as_u64().unwrap() >= 4,
+        "grouped by bureau: {detail}"
+    );
+    let cites = detail["cites"].as_array().unwrap();
+    assert!(
+        !cites.is_empty() && cites.iter().all(|c| is_citation(c.as_str().unwrap())),
+        "every entry cites file:lines: {detail}"
+    );
+    page.eval("document.querySelector('#laws-result .cite').click()");
+    let record = page.wait_for(
+        "document.querySelectorAll('#record-dialog .source-lines li').length",
+        Duration::from_secs(30),
+        |v| v.as_u64().unwrap_or(0) > 0,
+    );
+    assert!(record.as_u64().unwrap() > 0, "the entry opens its record");
+    page.eval("document.querySelector('#record-close').click()");
+
+    page.navigate(&server.url(&format!(
+        "/?q={}&mode=bm25",
+        harness::enc("烟花爆竹安全管理条例")
+    )));
+    let links = page.wait_for(
+        "document.querySelectorAll('#results .hit-laws a.law-link').length",
+        Duration::from_secs(60),
+        |v| v.as_u64().unwrap_or(0) > 0,
+    );
+    assert!(links.as_u64().unwrap() > 0, "hits link the laws they cite");
 }

@@ -81,6 +81,8 @@ enum Command {
     Who(commands::who::WhoArgs),
     /// Compare one matter across bureaus (no matter: list the matters).
     Compare(commands::compare::CompareArgs),
+    /// The legal-basis index: laws, regulations and standards cited, per bureau (with NAME: every duty citing it).
+    Laws(commands::laws::LawsArgs),
     /// HTTP API and web page (default 127.0.0.1:8080).
     Serve(commands::serve::ServeArgs),
     /// Retrieval quality (nDCG@10, Recall@10, MRR@10, dept@1) against judged queries.
@@ -114,6 +116,7 @@ fn main() -> ExitCode {
         Some(Command::BenchCorpus(args)) => commands::bench_corpus::run(&paths, &args),
         Some(Command::Who(args)) => commands::who::run(&paths, &args),
         Some(Command::Compare(args)) => commands::compare::run(&paths, &args),
+        Some(Command::Laws(args)) => commands::laws::run(&paths, &args),
         Some(Command::Serve(args)) => commands::serve::run(&paths, &args),
         Some(Command::Search(args)) => commands::search::run(&paths, &args),
         Some(Command::Model(args)) => commands::model::run(&paths, &args),

@@ -125,6 +125,8 @@ pub struct Engine {
     places: Vec<String>,
     /// Ranking and answer weights.
     ranking: crate::ranking::RankingParams,
+    /// The legal-basis index, built on first use (`laws.rs`).
+    laws: std::sync::OnceLock<crate::laws::LawIndex>,
 }
 
 impl Engine {
@@ -191,6 +193,7 @@ impl Engine {
             notices: Vec::new(),
             places,
             ranking: crate::ranking::RankingParams::default(),
+            laws: std::sync::OnceLock::new(),
         })
     }
 
@@ -467,6 +470,7 @@ impl Engine {
                 };
                 let mut hit = Hit::new(i + 1, score, record, snippets.of(record.text()));
                 hit.explain = request.explain.then_some(f.explain);
+                hit.laws = self.laws().names_of(f.record);
                 hit
             })
             .collect()
@@ -511,5 +515,11 @@ impl Engine {
                 .then_some(&embed as &dyn Fn(&str) -> Option<Vec<f32>>),
         };
         crate::compare::compare(&sources, matter)
+    }
+
+    /// The legal-basis index of the loaded records (built once, on first use).
+    pub fn laws(&self) -> &crate::laws::LawIndex {
+        self.laws
+            .get_or_init(|| crate::laws::LawIndex::build(&self.open.records))
     }
 }

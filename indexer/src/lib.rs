@@ -17,6 +17,7 @@ pub mod error;
 pub mod eval;
 pub mod extract;
 pub mod index;
+pub mod laws;
 pub mod paths;
 pub mod progress;
 pub mod ranking;

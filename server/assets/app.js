@@ -274,6 +274,9 @@
         dept.length ? h('span', { class: 'department' }, dept) : null,
         hit.phone ? h('span', { class: 'phone' }, `电话 ${hit.phone}`) : null),
       h('p', { class: 'snippet' }, snippetNodes(hit.snippet || hit.text)),
+      (hit.laws || []).length && window.qsearchLaws
+        ? h('div', { class: 'hit-laws' }, '依据：', hit.laws.flatMap((name) => [window.qsearchLaws.lawLink(name, /^[A-Z]/.test(name) ? name : `《${name}》`), ' ']))
+        : null,
       h('div', { class: 'hit-foot' }, '出处：',
         citeLink(hit.id, hit.source.file, hit.source.line_start, hit.source.line_end)));
   }
@@ -472,6 +475,17 @@
   // ---------------------------------------------------------------- views
 
   function showView(view) {
+    // The legal-basis view (laws.js).
+    $('#laws-view').hidden = view !== 'laws';
+    $('#tab-laws').toggleAttribute('aria-current', view === 'laws');
+    if (view === 'laws') {
+      $('#search-view').hidden = true;
+      $('#compare-view').hidden = true;
+      $('#tab-search').removeAttribute('aria-current');
+      $('#tab-compare').removeAttribute('aria-current');
+      $('#tab-laws').setAttribute('aria-current', 'page');
+      return;
+    }
     const compare = view === 'compare';
     $('#search-view').hidden = compare;
     $('#compare-view').hidden = !compare;
@@ -483,7 +497,10 @@
 
   function route() {
     const params = new URLSearchParams(location.search);
-    if (params.get('view') === 'compare') {
+    if (params.get('view') === 'laws') {
+      showView('laws');
+      if (window.qsearchLaws) window.qsearchLaws.route(params);
+    } else if (params.get('view') === 'compare') {
       showView('compare');
       loadMatters();
       runCompare(params.get('matter') || '');
@@ -498,11 +515,14 @@
     tab.addEventListener('click', (event) => {
       event.preventDefault();
       const view = tab.dataset.view;
-      history.pushState(null, '', view === 'compare' ? '/?view=compare' : '/');
+      history.pushState(null, '', view === 'search' ? '/' : `/?view=${view}`);
       route();
-      (view === 'compare' ? $('#matter') : input).focus();
+      (view === 'compare' ? $('#matter') : view === 'laws' ? $('#law-name') : input).focus();
     });
   }
+
+  // Helpers for laws.js (loaded after this file).
+  window.qsearchPage = { h, api, citeLink, setStatus, sectionLabel, shorten, showView };
 
   window.addEventListener('popstate', route);
   loadFilters();

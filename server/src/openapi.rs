@@ -23,6 +23,8 @@ use crate::error::ErrorBody;
         api::compare::matters,
         api::bureaus::bureaus,
         api::records::record,
+        api::laws::laws,
+        api::laws::law,
         api::health::health,
         document,
     ),
@@ -31,6 +33,7 @@ use crate::error::ErrorBody;
         (name = "search", description = "Ranked passages and who-answers"),
         (name = "compare", description = "One matter across bureaus"),
         (name = "records", description = "Records and bureaus"),
+        (name = "laws", description = "The legal-basis index: laws, regulations, rules and standards cited"),
         (name = "health", description = "Server, index and model state"),
         (name = "meta", description = "This document"),
     )

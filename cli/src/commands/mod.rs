@@ -5,6 +5,7 @@ pub mod bench_corpus;
 pub mod compare;
 pub mod eval;
 pub mod index;
+pub mod laws;
 pub mod model;
 pub mod records;
 pub mod search;

@@ -73,6 +73,10 @@ pub struct Hit {
     pub source: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
+    /// Canonical names of the laws, regulations and standards the record
+    /// cites (`laws.rs`); omitted when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub laws: Vec<String>,
 }
 
 impl Hit {
@@ -103,6 +107,7 @@ impl Hit {
             snippet,
             source: record.source.clone(),
             explain: None,
+            laws: Vec::new(),
         }
     }
 }

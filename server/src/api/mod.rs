@@ -3,6 +3,7 @@
 pub mod bureaus;
 pub mod compare;
 pub mod health;
+pub mod laws;
 pub mod params;
 pub mod records;
 pub mod search;
@@ -22,6 +23,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/matters", get(compare::matters))
         .route("/api/bureaus", get(bureaus::bureaus))
         .route("/api/records/{id}", get(records::record))
+        .route("/api/laws", get(laws::laws))
+        .route("/api/laws/{name}", get(laws::law))
         .route("/api/openapi.json", get(crate::openapi::document))
         .route("/healthz", get(health::health))
 }
