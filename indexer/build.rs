@@ -23,6 +23,20 @@ fn main() {
         }
     }
     println!("cargo:rustc-env=QSEARCH_SOURCE_HASH={hash:016x}");
+    // The git revision for `--version` and /healthz; "unknown" outside a
+    // checkout or without git.
+    let revision = std::process::Command::new("git")
+        .args(["rev-parse", "--short=12", "HEAD"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| String::from_utf8(o.stdout).ok())
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "unknown".to_string());
+    println!("cargo:rustc-env=QSEARCH_GIT_REVISION={revision}");
+    println!("cargo:rerun-if-changed=../.git/HEAD");
+    println!("cargo:rerun-if-changed=../.git/refs/heads");
 }
 
 fn collect(dir: &Path, out: &mut Vec<std::path::PathBuf>) {

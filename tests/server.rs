@@ -322,6 +322,12 @@ fn healthz_reports_index_and_model() {
         h["index"].get("semantic").is_some() && h["index"]["notices"].is_array(),
         "{h}"
     );
+    assert_eq!(h["build"]["index_format"], qsearch::index::FORMAT_VERSION);
+    assert_eq!(h["build"]["default_model"], qsearch::embed::DEFAULT_MODEL);
+    assert!(
+        !h["build"]["git_revision"].as_str().unwrap().is_empty(),
+        "{h}"
+    );
 }
 
 #[test]

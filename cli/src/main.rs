@@ -15,7 +15,6 @@ use clap::{Args, Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(
     name = "qsearch",
-    version,
     args_conflicts_with_subcommands = true,
     after_help = "Exit status: 0 when something was found, 1 when a search found nothing, 2 on error."
 )]
@@ -32,6 +31,14 @@ struct Cli {
     /// When to colour the output: auto (a terminal, unless NO_COLOR is set), always or never.
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
     color: ColorChoice,
+
+    /// Print only errors on stderr (no notes or warnings).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+
+    /// More detail on stderr: -v the library's info messages, -vv debug.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    verbose: u8,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -100,7 +107,19 @@ enum Command {
 
 fn main() -> ExitCode {
     restore_default_sigpipe();
-    let cli = Cli::parse();
+    let long_version = qsearch::build_info::build_info().to_string();
+    let matches = <Cli as clap::CommandFactory>::command()
+        .version(qsearch::build_info::build_info().version)
+        .long_version(&*Box::leak(long_version.into_boxed_str()))
+        .get_matches();
+    let cli = match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    if !matches!(cli.command, Some(Command::Serve(_))) {
+        init_logging(cli.quiet, cli.verbose);
+    }
+    progress::set_quiet(cli.quiet);
     render::set_color(match cli.color {
         ColorChoice::Auto => None,
         ColorChoice::Always => Some(true),
@@ -130,7 +149,14 @@ fn main() -> ExitCode {
             );
             Ok(ExitCode::SUCCESS)
         }
-        None => commands::search::run(&paths, &cli.search),
+        None => match near_command(&cli.search.query) {
+            Some(name) => Err(anyhow::anyhow!(
+                "'{}' looks like the command `qsearch {name}`, not a query; to search for the word itself, use `qsearch search {}`",
+                cli.search.query.join(" "),
+                cli.search.query.join(" ")
+            )),
+            None => commands::search::run(&paths, &cli.search),
+        },
     };
     match result {
         Ok(code) => code,
@@ -139,6 +165,59 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// A bare query of one Latin word within two edits of a command name
+/// (`qsearch complete`, `qsearch indx`) is almost surely a mistyped
+/// command: searching for it would load the model, even fetch it.
+fn near_command(query: &[String]) -> Option<String> {
+    let [word] = query else { return None };
+    if !word.bytes().all(|b| b.is_ascii_lowercase() || b == b'-') {
+        return None;
+    }
+    let command = <Cli as clap::CommandFactory>::command();
+    command
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .chain(["help".to_string()])
+        .find(|name| edit_distance(word, name) <= 2)
+}
+
+/// Levenshtein distance of two short ASCII words.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, &ca) in a.iter().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let substitution = previous + usize::from(ca != cb);
+            previous = row[j + 1];
+            row[j + 1] = substitution.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+/// Library messages (tracing) on stderr for every command but `serve`,
+/// which sets up its own request log: warnings by default, errors with
+/// `-q`, info with `-v`, debug with `-vv`; `RUST_LOG` overrides.
+fn init_logging(quiet: bool, verbose: u8) {
+    use tracing_subscriber::EnvFilter;
+    let level = match (quiet, verbose) {
+        (true, _) => "error",
+        (false, 0) => "warn",
+        (false, 1) => "info",
+        _ => "debug",
+    };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(level));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .without_time()
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .try_init();
 }
 
 /// `qsearch … | head` should end quietly when the pipe closes, as other Unix

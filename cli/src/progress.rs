@@ -2,9 +2,17 @@
 //! `--json` output stays clean.
 
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use indicatif::{ProgressBar, ProgressStyle};
 use qsearch::progress::Progress;
+
+/// `-q`: no bars and no notes.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
 
 #[derive(Default)]
 pub struct Bars {
@@ -13,6 +21,9 @@ pub struct Bars {
 
 impl Progress for Bars {
     fn begin(&self, stage: &str, total: u64) {
+        if QUIET.load(Ordering::Relaxed) {
+            return;
+        }
         let bar = ProgressBar::new(total);
         let style =
             ProgressStyle::with_template("{msg:>10} [{bar:30}] {pos}/{len} {per_sec} eta {eta}")
@@ -36,6 +47,8 @@ impl Progress for Bars {
     }
 
     fn note(&self, message: &str) {
-        eprintln!("qsearch: {message}");
+        if !QUIET.load(Ordering::Relaxed) {
+            eprintln!("qsearch: {message}");
+        }
     }
 }

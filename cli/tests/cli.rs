@@ -105,3 +105,27 @@ fn completions_print_a_script_and_fetch_nothing() {
     );
     assert!(!data.exists(), "completions touched the data directory");
 }
+
+#[test]
+fn version_names_the_revision_index_format_and_model() {
+    let out = qsearch(&["--version"], &[]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("index format") && text.contains("me5-small"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_mistyped_command_is_refused_with_a_hint_not_searched() {
+    let out = qsearch(&["indx"], &[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("qsearch index") && err.contains("qsearch search"),
+        "{err}"
+    );
+    // A real word is still a search.
+    let out = qsearch(&["烟花爆竹", "--mode", "bm25", "--limit", "1"], &[]);
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -7,6 +7,7 @@
 
 pub mod answer;
 pub mod bench_corpus;
+pub mod build_info;
 pub mod catalog;
 pub mod compare;
 pub mod corpus;

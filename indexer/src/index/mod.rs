@@ -18,7 +18,7 @@ use tantivy::{Index, ReloadPolicy};
 
 pub use filters::{FilterKeys, Filters};
 pub use schema::IndexFields;
-pub use store::{Generation, IndexStore, Live, Manifest};
+pub use store::{FORMAT_VERSION, Generation, IndexStore, Live, Manifest};
 
 use crate::departments::DepartmentTable;
 use crate::error::{Error, Result};

@@ -20,6 +20,8 @@ pub struct HealthResponse {
     pub seeds_changed: bool,
     /// Server version.
     pub version: &'static str,
+    /// Build facts: git revision, index format, default model.
+    pub build: qsearch::build_info::BuildInfo,
     /// Index and embedding model state.
     pub index: Health,
 }
@@ -46,6 +48,7 @@ pub async fn health(State(state): State<AppState>) -> Result<Json<HealthResponse
         status: if seeds_changed { "stale" } else { "ok" },
         seeds_changed,
         version: env!("CARGO_PKG_VERSION"),
+        build: qsearch::build_info::build_info(),
         index,
     }))
 }
