@@ -7,6 +7,7 @@
 //! workspace `cargo test` builds it too). Set `QSEARCH_CRASH_SEED` to replay
 //! a run's kill delays; the seed is printed.
 
+mod harness;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::Mutex;
@@ -38,13 +39,7 @@ impl Notes {
 }
 
 fn binary() -> PathBuf {
-    if let Some(bin) = std::env::var_os("QSEARCH_BIN") {
-        return PathBuf::from(bin);
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("debug/qsearch")
+    harness::qsearch_bin()
 }
 
 fn bm25() -> EngineOptions {

@@ -265,22 +265,48 @@ pub fn enc(s: &str) -> String {
     out
 }
 
-/// The `qsearch` binary of this build (`cargo build --workspace`, which
-/// `scripts/test.sh` runs before the tests): next to this test's `deps/`.
+/// The `qsearch` binary of this build, next to this test's `deps/`.
+/// `cargo test` does not build other packages' binaries, so on a fresh
+/// clone the first test to need it builds it (once, with the cargo that
+/// runs the tests); `scripts/test.sh` builds it beforehand anyway.
+/// `QSEARCH_BIN` names another binary to test.
 pub fn qsearch_bin() -> PathBuf {
-    let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target profile dir");
-    let bin = dir.join(format!("qsearch{}", std::env::consts::EXE_SUFFIX));
-    assert!(
-        bin.is_file(),
-        "{} is missing: build it first with `cargo build --workspace` (scripts/test.sh does); \
-         cargo test does not build the binaries of other packages",
-        bin.display()
-    );
-    bin
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        if let Some(bin) = std::env::var_os("QSEARCH_BIN") {
+            return PathBuf::from(bin);
+        }
+        let exe = std::env::current_exe().expect("test executable path");
+        let dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target profile dir");
+        let bin = dir.join(format!("qsearch{}", std::env::consts::EXE_SUFFIX));
+        if !bin.is_file() {
+            build_binary(dir);
+        }
+        assert!(
+            bin.is_file(),
+            "{} is missing and could not be built: run `cargo build --workspace` first",
+            bin.display()
+        );
+        bin
+    })
+    .clone()
+}
+
+fn build_binary(profile_dir: &Path) {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = std::process::Command::new(cargo);
+    command.args(["build", "-p", "qsearch-cli", "--bin", "qsearch"]);
+    if profile_dir.file_name().is_some_and(|n| n == "release") {
+        command.arg("--release");
+    }
+    let status = command
+        .current_dir(project_dir())
+        .status()
+        .expect("cargo runs");
+    assert!(status.success(), "cargo build -p qsearch-cli failed");
 }
 
 /// Arguments that point the binary at the same seeds, data and models as `paths`.

@@ -42,19 +42,7 @@ impl Notes {
 }
 
 fn binary() -> PathBuf {
-    if let Some(bin) = std::env::var_os("QSEARCH_BIN") {
-        return PathBuf::from(bin);
-    }
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    let bin = target.join("debug/qsearch");
-    assert!(
-        bin.is_file(),
-        "{} is missing: run `cargo build -p qsearch-cli` first (or set QSEARCH_BIN)",
-        bin.display()
-    );
-    bin
+    harness::qsearch_bin()
 }
 
 fn bm25() -> EngineOptions {
