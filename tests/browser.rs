@@ -9,7 +9,6 @@
 
 mod harness;
 
-use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -132,10 +131,9 @@ impl Drop for Browser {
     }
 }
 
-/// A Chrome DevTools Protocol connection over a hand-rolled WebSocket.
+/// A Chrome DevTools Protocol connection (WebSocket by tungstenite).
 struct Cdp {
-    reader: BufReader<TcpStream>,
-    writer: TcpStream,
+    socket: tungstenite::WebSocket<TcpStream>,
     next_id: u64,
 }
 
@@ -145,98 +143,19 @@ impl Cdp {
         stream
             .set_read_timeout(Some(Duration::from_secs(90)))
             .unwrap();
-        let mut writer = stream.try_clone().unwrap();
-        write!(
-            writer,
-            "GET {path} HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\
-             Sec-WebSocket-Key: cXNlYXJjaC1icm93c2VyLXQ=\r\nSec-WebSocket-Version: 13\r\n\r\n"
-        )
-        .unwrap();
-        let mut reader = BufReader::new(stream);
-        let mut status = String::new();
-        reader.read_line(&mut status).expect("handshake status");
-        assert!(
-            status.contains(" 101 "),
-            "DevTools refused the WebSocket: {status}"
-        );
-        loop {
-            let mut line = String::new();
-            reader.read_line(&mut line).expect("handshake header");
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-        }
-        Cdp {
-            reader,
-            writer,
-            next_id: 1,
-        }
+        let url = format!("ws://{host}{path}");
+        let (socket, _) = tungstenite::client(url.as_str(), stream)
+            .unwrap_or_else(|e| panic!("DevTools refused the WebSocket: {e}"));
+        Cdp { socket, next_id: 1 }
     }
 
-    fn send_frame(&mut self, opcode: u8, payload: &[u8]) {
-        let mut frame = vec![0x80 | opcode];
-        match payload.len() {
-            n if n < 126 => frame.push(0x80 | n as u8),
-            n if n <= 0xFFFF => {
-                frame.push(0x80 | 126);
-                frame.extend_from_slice(&(n as u16).to_be_bytes());
-            }
-            n => {
-                frame.push(0x80 | 127);
-                frame.extend_from_slice(&(n as u64).to_be_bytes());
-            }
-        }
-        let mask = [0x37, 0xfa, 0x21, 0x3d];
-        frame.extend_from_slice(&mask);
-        frame.extend(payload.iter().enumerate().map(|(i, b)| b ^ mask[i % 4]));
-        self.writer.write_all(&frame).expect("send WebSocket frame");
-    }
-
-    /// The next complete text message.
+    /// The next complete text message (pings are answered by tungstenite).
     fn read_message(&mut self) -> String {
-        let mut message = Vec::new();
         loop {
-            let mut head = [0u8; 2];
-            self.reader
-                .read_exact(&mut head)
-                .expect("read WebSocket frame");
-            let (fin, opcode) = (head[0] & 0x80 != 0, head[0] & 0x0F);
-            let masked = head[1] & 0x80 != 0;
-            let len = match head[1] & 0x7F {
-                126 => {
-                    let mut b = [0u8; 2];
-                    self.reader.read_exact(&mut b).unwrap();
-                    u16::from_be_bytes(b) as usize
-                }
-                127 => {
-                    let mut b = [0u8; 8];
-                    self.reader.read_exact(&mut b).unwrap();
-                    u64::from_be_bytes(b) as usize
-                }
-                n => n as usize,
-            };
-            let mut mask = [0u8; 4];
-            if masked {
-                self.reader.read_exact(&mut mask).unwrap();
-            }
-            let mut payload = vec![0u8; len];
-            self.reader.read_exact(&mut payload).unwrap();
-            if masked {
-                payload
-                    .iter_mut()
-                    .enumerate()
-                    .for_each(|(i, b)| *b ^= mask[i % 4]);
-            }
-            match opcode {
-                0x8 => panic!("DevTools closed the connection"),
-                0x9 => self.send_frame(0xA, &payload),
-                0xA => {}
-                _ => {
-                    message.extend_from_slice(&payload);
-                    if fin {
-                        return String::from_utf8(message).expect("UTF-8 message");
-                    }
-                }
+            match self.socket.read().expect("read from DevTools") {
+                tungstenite::Message::Text(text) => return text.to_string(),
+                tungstenite::Message::Close(_) => panic!("DevTools closed the connection"),
+                _ => {}
             }
         }
     }
@@ -254,7 +173,9 @@ impl Cdp {
         if let Some(session) = session {
             command["sessionId"] = json!(session);
         }
-        self.send_frame(0x1, command.to_string().as_bytes());
+        self.socket
+            .send(tungstenite::Message::text(command.to_string()))
+            .expect("send to DevTools");
         loop {
             let message: Value =
                 serde_json::from_str(&self.read_message()).expect("JSON from DevTools");
