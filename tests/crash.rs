@@ -10,53 +10,16 @@
 mod harness;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use qsearch::bench_corpus::{self, XorShift};
-use qsearch::engine::EngineOptions;
 use qsearch::index::{IndexStore, OpenIndex};
-use qsearch::paths::Paths;
-use qsearch::progress::{Progress, Silent};
+use qsearch::progress::Silent;
 use qsearch::tokenizer::Synonyms;
 use qsearch::{Engine, Mode, SearchRequest};
 use qsearch_tests::seeds_dir;
 
-/// Collects the notes an engine prints (to see whether it rebuilt).
-#[derive(Default)]
-struct Notes(Mutex<Vec<String>>);
-
-impl Progress for Notes {
-    fn note(&self, message: &str) {
-        self.0.lock().unwrap().push(message.to_string());
-    }
-}
-
-impl Notes {
-    fn all(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-fn binary() -> PathBuf {
-    harness::qsearch_bin()
-}
-
-fn bm25() -> EngineOptions {
-    EngineOptions {
-        semantic: false,
-        model: "none".into(),
-        fetch_script: None,
-    }
-}
-
-fn paths(seeds: &Path, data: &Path) -> Paths {
-    Paths::resolve(
-        Some(seeds.to_path_buf()),
-        Some(data.to_path_buf()),
-        Some(data.join("models")),
-    )
-}
+use harness::{Notes, binary, bm25, paths};
 
 /// `烟花爆竹` answered with hits by an engine over this exact generation.
 fn assert_generation_answers(root: &Path, context: &str) -> String {

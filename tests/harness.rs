@@ -320,3 +320,42 @@ pub fn path_args(paths: &Paths) -> Vec<String> {
         paths.models.display().to_string(),
     ]
 }
+
+/// Collects the notes an engine prints (to see whether it rebuilt).
+#[derive(Default)]
+pub struct Notes(std::sync::Mutex<Vec<String>>);
+
+impl qsearch::progress::Progress for Notes {
+    fn note(&self, message: &str) {
+        self.0.lock().unwrap().push(message.to_string());
+    }
+}
+
+impl Notes {
+    pub fn all(&self) -> Vec<String> {
+        self.0.lock().unwrap().clone()
+    }
+}
+
+/// The binary under test (see [`qsearch_bin`]).
+pub fn binary() -> PathBuf {
+    qsearch_bin()
+}
+
+/// Keyword-only engine options: no model, nothing fetched.
+pub fn bm25() -> EngineOptions {
+    EngineOptions {
+        semantic: false,
+        model: "none".into(),
+        fetch_script: None,
+    }
+}
+
+/// Paths for a seeds copy and a data directory (models inside it).
+pub fn paths(seeds: &Path, data: &Path) -> Paths {
+    Paths::resolve(
+        Some(seeds.to_path_buf()),
+        Some(data.to_path_buf()),
+        Some(data.join("models")),
+    )
+}

@@ -14,52 +14,18 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::sync::Mutex;
 
 use qsearch::engine::EngineOptions;
 use qsearch::index::Filters;
 use qsearch::index::IndexStore;
 use qsearch::paths::Paths;
-use qsearch::progress::{Progress, Silent};
+use qsearch::progress::Silent;
 use qsearch::{Corpus, Engine, Mode, SearchRequest};
 use qsearch_tests::seeds_dir;
 
 mod harness;
 
-#[derive(Default)]
-struct Notes(Mutex<Vec<String>>);
-
-impl Progress for Notes {
-    fn note(&self, message: &str) {
-        self.0.lock().unwrap().push(message.to_string());
-    }
-}
-
-impl Notes {
-    fn all(&self) -> Vec<String> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-fn binary() -> PathBuf {
-    harness::qsearch_bin()
-}
-
-fn bm25() -> EngineOptions {
-    EngineOptions {
-        semantic: false,
-        model: "none".into(),
-        fetch_script: None,
-    }
-}
-
-fn paths(seeds: &Path, data: &Path) -> Paths {
-    Paths::resolve(
-        Some(seeds.to_path_buf()),
-        Some(data.to_path_buf()),
-        Some(data.join("models")),
-    )
-}
+use harness::{Notes, binary, bm25, paths};
 
 fn copy_seeds(to: &Path) {
     std::fs::create_dir_all(to).unwrap();

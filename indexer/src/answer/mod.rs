@@ -304,52 +304,30 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
         Coverage::Covered => Vec::new(),
         _ => nearest(pool, &coverage, p.nearest),
     };
-    match verdict {
-        Coverage::Covered => Answer {
-            asked: false,
-            lists: Vec::new(),
-            coverage: verdict,
-            confidence,
-            reason,
-            topic,
-            departments,
-            also_involved,
-            candidates: Vec::new(),
-            nearest_matters,
-            unmatched,
-            closeness,
-            concepts: concepts.clone(),
-        },
-        Coverage::Uncertain => Answer {
-            asked: false,
-            lists: Vec::new(),
-            coverage: verdict,
-            confidence,
-            reason,
-            topic,
-            departments: Vec::new(),
-            also_involved: Vec::new(),
-            candidates: departments.into_iter().chain(also_involved).collect(),
-            nearest_matters,
-            unmatched,
-            closeness,
-            concepts: concepts.clone(),
-        },
-        Coverage::NotCovered => Answer {
-            asked: false,
-            lists: Vec::new(),
-            coverage: verdict,
-            confidence,
-            reason,
-            topic: String::new(),
-            departments: Vec::new(),
-            also_involved: Vec::new(),
-            candidates: Vec::new(),
-            nearest_matters,
-            unmatched,
-            closeness,
-            concepts: concepts.clone(),
-        },
+    // Only a covered question names departments; an uncertain one offers
+    // them as candidates; an uncovered one names none.
+    let (departments, also_involved, candidates, topic) = match verdict {
+        Coverage::Covered => (departments, also_involved, Vec::new(), topic),
+        Coverage::Uncertain => {
+            let candidates = departments.into_iter().chain(also_involved).collect();
+            (Vec::new(), Vec::new(), candidates, topic)
+        }
+        Coverage::NotCovered => (Vec::new(), Vec::new(), Vec::new(), String::new()),
+    };
+    Answer {
+        asked: false,
+        lists: Vec::new(),
+        coverage: verdict,
+        confidence,
+        reason,
+        topic,
+        departments,
+        also_involved,
+        candidates,
+        nearest_matters,
+        unmatched,
+        closeness,
+        concepts,
     }
 }
 
