@@ -386,3 +386,114 @@ fn mark_cells(row: &mut ClauseRow, values: &[Vec<String>]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::record::{Bureau, Fields, Level, Source};
+    use crate::tokenizer::{ChineseAnalyzer, Synonyms};
+
+    fn record(file: &str, place: &str, section: SectionKind, heading: &str, text: &str) -> Record {
+        let fields = match section {
+            SectionKind::Duties => Fields::Duty {
+                main_duty: heading.into(),
+                work_item: text.into(),
+                unit: String::new(),
+                basis: String::new(),
+                remark: String::new(),
+            },
+            _ => Fields::Prose {
+                heading_path: vec![heading.into()],
+                text: text.into(),
+            },
+        };
+        Record {
+            id: format!("{file}-{}-1-2", section.as_str()),
+            bureau: Bureau {
+                name: format!("{place}质量技术监督局"),
+                place: place.into(),
+                province: "河北省".into(),
+                city: place.into(),
+                county: None,
+                level: Level::City,
+            },
+            section,
+            fields,
+            source: Source {
+                file: format!("{file}.txt"),
+                line_start: 1,
+                line_end: 2,
+            },
+            inherited: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn numbers_that_differ_are_marked_and_silent_lists_named() {
+        let records = vec![
+            record(
+                "a",
+                "甲市",
+                SectionKind::Supervision,
+                "电梯监督检查",
+                "对电梯使用单位每年不少于1次。",
+            ),
+            record(
+                "b",
+                "乙市",
+                SectionKind::Supervision,
+                "电梯监督检查",
+                "对电梯使用单位每年不少于2次。",
+            ),
+            record(
+                "b",
+                "乙市",
+                SectionKind::Duties,
+                "负责计量",
+                "组织仲裁检定。",
+            ),
+            record(
+                "c",
+                "丙市",
+                SectionKind::Supervision,
+                "计量监督",
+                "计量器具每年检定。",
+            ),
+        ];
+        let analyzer = ChineseAnalyzer::default();
+        let df = |t: &str| {
+            records
+                .iter()
+                .filter(|r| r.contextual_text().contains(t))
+                .count() as u64
+        };
+        let question = Question::analyse("电梯", &analyzer, &Synonyms::builtin(), &df, 4);
+        let c = compare_clause(&records, &question, "电梯", &[0, 1, 2, 3], None);
+        assert_eq!(c.bureaus.len(), 3);
+        assert_eq!(c.missing_in, ["丙市"]);
+        assert_eq!(
+            c.rows.len(),
+            1,
+            "only supervision carries 电梯: {:?}",
+            c.rows
+        );
+        let row = &c.rows[0];
+        assert_eq!(row.section, SectionKind::Supervision);
+        let frequency = row
+            .differences
+            .iter()
+            .find(|d| d.aspect == Aspect::Frequency)
+            .expect("frequencies differ");
+        assert_eq!(frequency.values[0], ["≥1次/年"]);
+        assert_eq!(frequency.values[1], ["≥2次/年"]);
+        assert!(frequency.values[2].is_empty());
+        assert!(row.cells[0].differs && row.cells[1].differs);
+        assert!(row.cells[0].passages[0].quantities[0].differs);
+        // 丙市 has a supervision section that says nothing on it.
+        let presence = row
+            .differences
+            .iter()
+            .find(|d| d.aspect == Aspect::Presence);
+        assert_eq!(presence.expect("presence").values[2], ["无"]);
+    }
+}
