@@ -48,7 +48,7 @@ pub enum Bound {
     Exact,
     /// 不少于, 至少, 以上.
     AtLeast,
-    /// 不超过, 以下, 以内, 内.
+    /// 不超过, 以下, 以内, 内 (and 未满: short of it).
     AtMost,
     /// From `value` to `upper`: 1万元以上3万元以下, 1至2次, 15%-25%.
     Range,
@@ -148,7 +148,10 @@ pub fn extract(text: &str) -> Vec<Quantity> {
         let clause = &before[clause_start..];
         if bound == Bound::Exact {
             let near = tail_chars(clause, 14);
-            if AT_LEAST.iter().any(|w| near.contains(w)) {
+            // 未满1年, 不满三年: short of the value.
+            if near.contains("未满") || near.contains("不满") || near.contains("不足") {
+                bound = Bound::AtMost;
+            } else if AT_LEAST.iter().any(|w| near.contains(w)) {
                 bound = Bound::AtLeast;
             } else if AT_MOST.iter().any(|w| near.contains(w)) {
                 bound = Bound::AtMost;
@@ -393,6 +396,14 @@ mod tests {
         assert_eq!(norms("器具货值金额一倍以上三倍以下的罚款"), ["1–3倍"]);
         assert_eq!(norms("每年不少于全县取证单位总数的 15%-25%"), ["15–25%"]);
         assert_eq!(norms("抽样人员不得少于2名。"), ["≥2人"]);
+        assert_eq!(norms("检验报告之日起15日内"), ["≤15日"]);
+        assert_eq!(norms("通知书之日起十五日内"), ["≤15日"]);
+        assert_eq!(norms("有无连续一年以上"), ["≥1年"]);
+        assert_eq!(norms("许可资质未满1年"), ["≤1年"]);
+        assert_eq!(
+            norms("责令停止并处一百元以上一千元以下罚款"),
+            ["100–1000元"]
+        );
     }
 
     #[test]
