@@ -454,6 +454,8 @@ fn typed_question_shows_answer_card_and_cited_passages() {
         "several departments: {table}"
     );
 
+    check_clause_view(&mut page, server);
+
     // Phone width: nothing but the comparison table scrolls sideways.
     page.navigate(&server.url(&format!("/?q={}", harness::enc(QUESTION))));
     let width = page.wait_for(
@@ -472,6 +474,64 @@ fn typed_question_shows_answer_card_and_cited_passages() {
 
     check_not_covered_card(&mut page, server);
     check_law_view(&mut page, server);
+}
+
+/// The compare view with free text: per section and bureau the passages,
+/// their numbers marked (those that differ highlighted), citations that open
+/// the record, and the form that submits text.
+fn check_clause_view(page: &mut Page, server: &harness::TestServer) {
+    page.navigate(&server.url(&format!(
+        "/?view=compare&text={}",
+        harness::enc("检验检测机构 监督检查")
+    )));
+    let view = page.wait_for(
+        "({rows: document.querySelectorAll('table.compare.clause tbody tr').length, cols: [...document.querySelectorAll('table.compare.clause tbody tr')].reduce((n, tr) => Math.max(n, [...tr.querySelectorAll('td')].filter(td => td.querySelector('li.passage')).length), 0), bureaus: new Set([...document.querySelectorAll('table.compare.clause tbody tr')].flatMap(tr => [...tr.querySelectorAll('td')].map((td, i) => td.querySelector('li.passage') ? i : -1)).filter(i => i >= 0)).size, numbers: document.querySelectorAll('table.compare.clause mark.num').length, differing: document.querySelectorAll('table.compare.clause .differs').length, cites: [...document.querySelectorAll('table.compare.clause .cite')].map(a => a.textContent), status: document.querySelector('#compare-status').textContent, stray: document.querySelector('#compare-result').textContent.includes('null')})",
+        Duration::from_secs(60),
+        |v| v["rows"].as_u64().unwrap_or(0) > 0,
+    );
+    page.screenshot("compare-text.png");
+    assert_eq!(view["stray"], json!(false), "no stray null: {view}");
+    assert!(
+        view["bureaus"].as_u64().unwrap() >= 4,
+        "passages from 4 bureaus: {view}"
+    );
+    assert!(
+        view["numbers"].as_u64().unwrap() > 0,
+        "numbers marked: {view}"
+    );
+    assert!(
+        view["differing"].as_u64().unwrap() > 0,
+        "differences highlighted: {view}"
+    );
+    let cites = view["cites"].as_array().unwrap();
+    assert!(
+        !cites.is_empty() && cites.iter().all(|c| is_citation(c.as_str().unwrap())),
+        "every passage cites file:lines: {view}"
+    );
+    page.eval("document.querySelector('table.compare.clause .cite').click()");
+    let record = page.wait_for(
+        "document.querySelectorAll('#record-dialog .source-lines li').length",
+        Duration::from_secs(30),
+        |v| v.as_u64().unwrap_or(0) > 0,
+    );
+    assert!(record.as_u64().unwrap() > 0, "a passage opens its record");
+    page.eval("document.querySelector('#record-close').click()");
+
+    // A topic no list covers: every bureau said to have nothing.
+    page.eval(&format!(
+        "document.querySelector('#matter').value = {}; document.querySelector('#compare-form').requestSubmit()",
+        json!("离婚登记")
+    ));
+    let none = page.wait_for(
+        "({url: location.href, status: document.querySelector('#compare-status').textContent})",
+        Duration::from_secs(60),
+        |v| v["status"].as_str().unwrap_or("").contains("均无"),
+    );
+    assert!(none["url"].as_str().unwrap().contains("text="), "{none}");
+    assert!(
+        none["status"].as_str().unwrap().contains("衡水市"),
+        "{none}"
+    );
 }
 
 /// A question the lists do not cover: the card says so, without a stray

@@ -12,6 +12,9 @@ use crate::record::Record;
 use crate::record::SectionKind;
 use crate::tokenizer::Synonyms;
 
+pub mod clause;
+pub mod quantity;
+
 /// One matter and the bureaus whose lists have it.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -35,6 +35,8 @@ pub struct SearchResponse {
 pub const MAX_QUERY_CHARS: usize = 256;
 /// Most hits a request may ask for.
 pub const MAX_LIMIT: usize = 100;
+/// Keyword candidates per bureau and section for a clause comparison.
+const CLAUSE_CANDIDATES: usize = 20;
 
 /// A bureau and how many records each section of its list gave.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -515,6 +517,56 @@ impl Engine {
                 .then_some(&embed as &dyn Fn(&str) -> Option<Vec<f32>>),
         };
         crate::compare::compare(&sources, matter)
+    }
+
+    /// Any clause or topic side by side across bureaus: a keyword search
+    /// per bureau and section finds candidates, [`crate::compare::clause`]
+    /// keeps those carrying the clause's content; when the text names a
+    /// boundary matter (by name or synonym) its departments table comes too.
+    pub fn compare_text(&self, text: &str) -> Result<crate::compare::clause::ClauseComparison> {
+        Engine::validate(&SearchRequest::new(text))?;
+        let searcher = self.reader.searcher();
+        let plan = self.plan_with(&searcher, text);
+        let question = self.question(&searcher, text);
+        let mut candidates: Vec<usize> = Vec::new();
+        if !plan.is_empty() {
+            let mut files: Vec<&str> = Vec::new();
+            for r in &self.open.records {
+                if !files.contains(&r.source.file.as_str()) {
+                    files.push(&r.source.file);
+                }
+            }
+            for file in files {
+                for section in crate::record::SectionKind::ALL {
+                    let filters = Filters {
+                        bureau: Some(file.to_string()),
+                        section: Some(section),
+                        ..Filters::default()
+                    };
+                    let query = plan.to_query(&self.open.fields, &filters, false);
+                    let found = bm25::search(
+                        &searcher,
+                        &self.open.fields,
+                        query.as_ref(),
+                        CLAUSE_CANDIDATES,
+                    )?;
+                    candidates.extend(found.into_iter().map(|s| s.record));
+                }
+            }
+        }
+        let sources = crate::compare::Sources {
+            records: &self.open.records,
+            synonyms: &self.synonyms,
+            embed: None,
+        };
+        let matter = crate::compare::compare(&sources, text).ok();
+        Ok(crate::compare::clause::compare_clause(
+            &self.open.records,
+            &question,
+            text,
+            &candidates,
+            matter,
+        ))
     }
 
     /// The legal-basis index of the loaded records (built once, on first use).

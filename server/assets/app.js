@@ -1,6 +1,6 @@
 // 责任清单检索: the page's logic. No framework, no build step, no CDN.
 // The state lives in the URL (?q=…&bureau=…&section=…&mode=… or
-// ?view=compare&matter=…) so every result can be linked and reloaded.
+// ?view=compare&text=… or &matter=…) so every result can be linked and reloaded.
 'use strict';
 
 (() => {
@@ -349,35 +349,36 @@
     }
   }
 
-  async function runCompare(matter) {
+  /**
+   * `?view=compare&text=…`: any clause across bureaus (with the matter table
+   * when it names a boundary matter); `?view=compare&matter=…`: the matter
+   * table alone.
+   */
+  async function runCompare(value, kind) {
     const seq = ++compareSeq;
-    $('#matter').value = matter;
+    $('#matter').value = value;
     compareResult.replaceChildren();
-    if (!matter.trim()) {
+    if (!value.trim()) {
       setStatus(compareStatus, '');
       return;
     }
     setStatus(compareStatus, '正在比较…');
     try {
-      const data = await api(`/api/compare?matter=${encodeURIComponent(matter)}`);
+      const data = await api(`/api/compare?${kind}=${encodeURIComponent(value)}`);
       if (seq !== compareSeq) return;
-      renderComparison(data);
+      if (kind === 'text') renderClause(data);
+      else renderComparison(data);
     } catch (e) {
       if (seq !== compareSeq) return;
       setStatus(compareStatus, e.message, true);
     }
   }
 
-  function renderComparison(data) {
+  /** The departments × bureaus table of one boundary matter, or null. */
+  function matterTable(data) {
     const columns = data.bureaus || [];
     const rows = data.rows || [];
-    if (columns.length === 0 || rows.length === 0) {
-      setStatus(compareStatus, `没有找到事项“${data.query}”。可以从下方“全部事项”中选择。`);
-      $('#matters-box').open = true;
-      return;
-    }
-    const how = { synonym: '（按同义词匹配）', meaning: '（按语义匹配）' }[data.matched_by] || '';
-    setStatus(compareStatus, `“${data.query}”${how}：${rows.length} 个部门 × ${columns.length} 个单位`);
+    if (columns.length === 0 || rows.length === 0) return null;
     const head = h('tr', {}, h('th', { scope: 'col' }, '部门'),
       ...columns.map((c) => h('th', { scope: 'col', title: c.bureau },
         h('span', { class: 'col-place' }, c.place), h('span', { class: 'col-matter' }, c.matter))));
@@ -391,19 +392,100 @@
         ? h('td', {}, h('span', { class: 'duty', title: cell.duty }, shorten(cell.duty, 60)), ' ',
           citeLink(cell.record_id, cell.file, cell.line_start, cell.line_end))
         : h('td', { class: 'empty' }, '—'))));
-    const table = h('table', { class: 'compare' }, h('thead', {}, head), h('tbody', {}, body));
-    compareResult.replaceChildren(
-      h('div', { class: 'table-wrap' }, table),
+    return h('div', { class: 'table-wrap' },
+      h('table', { class: 'compare' }, h('thead', {}, head), h('tbody', {}, body)));
+  }
+
+  function renderComparison(data) {
+    const table = matterTable(data);
+    if (!table) {
+      setStatus(compareStatus, `没有找到事项“${data.query}”。可以从下方“全部事项”中选择。`);
+      $('#matters-box').open = true;
+      return;
+    }
+    const how = { synonym: '（按同义词匹配）', meaning: '（按语义匹配）' }[data.matched_by] || '';
+    setStatus(compareStatus,
+      `“${data.query}”${how}：${data.rows.length} 个部门 × ${data.bureaus.length} 个单位`);
+    compareResult.replaceChildren(...[table,
       data.missing_in && data.missing_in.length
         ? h('p', { class: 'missing' }, `≠ 以下单位的清单没有此事项：${data.missing_in.join('、')}`)
+        : null].filter(Boolean));
+  }
+
+  /** A passage's text with its numbers marked (differing ones highlighted). */
+  function markedText(text, quantities) {
+    const parts = [];
+    let rest = shorten(text, 180);
+    for (const q of quantities) {
+      const at = rest.indexOf(q.text);
+      if (at < 0) continue;
+      parts.push(rest.slice(0, at),
+        h('mark', { class: q.differs ? 'num differs' : 'num', title: q.normalised }, q.text));
+      rest = rest.slice(at + q.text.length);
+    }
+    parts.push(rest);
+    return parts;
+  }
+
+  const KIND = { frequency: '频次', deadline: '时限', amount: '金额', ratio: '比例', count: '数量' };
+  const ASPECT = { presence: '有无', departments: '部门', ...KIND };
+
+  function passageItem(p) {
+    return h('li', { class: 'passage' },
+      h('span', { class: 'passage-matter', title: p.matter }, shorten(p.matter, 30)),
+      p.department ? h('span', { class: 'dept' }, p.department) : null,
+      h('span', { class: 'passage-text' }, markedText(p.text, p.quantities || [])), ' ',
+      citeLink(p.record_id, p.file, p.line_start, p.line_end),
+      (p.quantities || []).length
+        ? h('span', { class: 'numbers' }, p.quantities.map((q) =>
+          h('span', { class: q.differs ? 'num-chip differs' : 'num-chip', title: q.text },
+            `${q.differs ? '≠ ' : ''}${KIND[q.kind] || q.kind} ${q.normalised}`)))
         : null);
+  }
+
+  function renderClause(data) {
+    const columns = data.bureaus || [];
+    const rows = data.rows || [];
+    const table = data.matter ? matterTable(data.matter) : null;
+    const found = columns.filter((c) => c.passages > 0).length;
+    if (found === 0) {
+      setStatus(compareStatus,
+        `各地清单均无关于“${data.query}”的内容：${(data.missing_in || []).join('、')}`);
+      compareResult.replaceChildren(table || '');
+      return;
+    }
+    setStatus(compareStatus,
+      `“${data.query}”：${found} / ${columns.length} 个单位的清单有相关条文（按 ${data.concepts.join('、')} 匹配）`);
+    const head = h('tr', {}, h('th', { scope: 'col' }, '章节'),
+      ...columns.map((c) => h('th', { scope: 'col', title: c.bureau },
+        h('span', { class: 'col-place' }, c.place),
+        h('span', { class: 'col-matter' }, c.passages ? `${c.passages} 条` : '无相关内容'))));
+    const body = rows.map((row) => {
+      const aspects = (row.differences || []).map((d) => ASPECT[d.aspect] || d.aspect);
+      return h('tr', { class: aspects.length ? 'differs' : '' },
+        h('th', { scope: 'row' }, row.label,
+          aspects.length ? h('span', { class: 'current' }, `≠ ${aspects.join('、')}`) : null),
+        ...row.cells.map((cell) => cell.passages.length
+          ? h('td', { class: cell.differs ? 'cell-differs' : '' },
+            h('ul', { class: 'passages' }, cell.passages.map(passageItem)))
+          : h('td', { class: 'empty' }, cell.has_section ? '—' : '无此章节')));
+    });
+    compareResult.replaceChildren(...[
+      table ? h('h3', { class: 'compare-title' }, `事项分工：${data.matter.bureaus[0].matter}`) : null,
+      table,
+      table ? h('h3', { class: 'compare-title' }, '各章节条文') : null,
+      h('div', { class: 'table-wrap' },
+        h('table', { class: 'compare clause' }, h('thead', {}, head), h('tbody', {}, body))),
+      data.missing_in && data.missing_in.length
+        ? h('p', { class: 'missing' }, `≠ 以下单位的清单没有相关内容：${data.missing_in.join('、')}`)
+        : null].filter(Boolean));
   }
 
   $('#compare-form').addEventListener('submit', (event) => {
     event.preventDefault();
-    const matter = $('#matter').value;
-    history.pushState(null, '', `/?view=compare&matter=${encodeURIComponent(matter)}`);
-    runCompare(matter);
+    const text = $('#matter').value;
+    history.pushState(null, '', `/?view=compare&text=${encodeURIComponent(text)}`);
+    runCompare(text, 'text');
   });
 
   // ---------------------------------------------------------------- record dialog
@@ -503,7 +585,8 @@
     } else if (params.get('view') === 'compare') {
       showView('compare');
       loadMatters();
-      runCompare(params.get('matter') || '');
+      if (params.has('matter')) runCompare(params.get('matter') || '', 'matter');
+      else runCompare(params.get('text') || '', 'text');
     } else {
       showView('search');
       fillForm(params);

@@ -1,17 +1,26 @@
-//! `qsearch compare [MATTER]`: one matter side by side across bureaus, or
-//! the list of matters when no matter is given.
+//! `qsearch compare [TEXT]`: any clause or topic side by side across
+//! bureaus — per bureau the best passages of every section with their
+//! citations and numbers, differences marked, the bureaus with nothing named
+//! — and, when the text names a boundary matter, that matter's departments
+//! table first. `--matter` compares a boundary matter only (by meaning too);
+//! no text lists the matters.
 
 use std::process::ExitCode;
 
 use clap::Args;
+use owo_colors::{OwoColorize, Stream};
+use qsearch::compare::clause::ClauseComparison;
 use qsearch::compare::{self, Comparison};
 use qsearch::paths::Paths;
 use qsearch::{Engine, Mode};
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// Matter, e.g. 烟花爆竹 or 危险化学品; omit to list all matters.
-    matter: Vec<String>,
+    /// Clause or topic, e.g. 特种设备, "检验检测机构 监督检查" or 烟花爆竹; omit to list the boundary matters.
+    text: Vec<String>,
+    /// Only the boundary matter's departments table (matched by name, synonym, then meaning).
+    #[arg(long)]
+    matter: bool,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -19,7 +28,7 @@ pub struct CompareArgs {
 
 pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
     let engine: Engine = super::open_engine(paths, Mode::Bm25, None)?;
-    let matter = args.matter.join(" ");
+    let matter = args.text.join(" ");
     if matter.trim().is_empty() {
         let groups = engine.matters();
         if args.json {
@@ -35,6 +44,24 @@ pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
             }
         }
         return Ok(ExitCode::SUCCESS);
+    }
+    if !args.matter {
+        let clause = engine.compare_text(&matter)?;
+        if args.json {
+            println!("{}", serde_json::to_string(&clause)?);
+        } else {
+            if let Some(table) = &clause.matter {
+                print_table(table);
+                println!();
+            }
+            print_clause(&clause);
+        }
+        let nothing = clause.rows.is_empty() && clause.matter.is_none();
+        return Ok(if nothing {
+            ExitCode::from(1)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     // Names and synonyms need no model; load it only to match by meaning.
     let comparison = match engine.compare(&matter) {
@@ -83,6 +110,90 @@ fn print_table(c: &Comparison) {
                     bureau.place, cell.duty, cell.file, cell.line_start, cell.line_end
                 ),
                 None => println!("    {}: —", bureau.place),
+            }
+        }
+    }
+}
+
+/// The clause view: one block per section, one entry per bureau with its
+/// passages, numbers and citations; `≠` marks what differs.
+fn print_clause(c: &ClauseComparison) {
+    let title = format!(
+        "条款比较 clause compare: {}  (按 {} 匹配)",
+        c.query,
+        c.concepts.join("、")
+    );
+    println!("{}", title.if_supports_color(Stream::Stdout, |s| s.bold()));
+    if c.missing_in.len() == c.bureaus.len() {
+        println!(
+            "各清单均无相关内容 (no list has anything on it): {}",
+            c.missing_in.join(", ")
+        );
+        return;
+    }
+    if !c.missing_in.is_empty() {
+        println!("无相关内容 (nothing on it): {}", c.missing_in.join(", "));
+    }
+    for row in &c.rows {
+        let differs: Vec<&str> = row.differences.iter().map(|d| d.aspect.label()).collect();
+        let mark = if differs.is_empty() {
+            String::new()
+        } else {
+            format!("  ≠ {}", differs.join("、"))
+        };
+        println!("\n【{}】{mark}", row.label);
+        for (bureau, cell) in c.bureaus.iter().zip(&row.cells) {
+            if cell.passages.is_empty() {
+                let why = if cell.has_section {
+                    "无"
+                } else {
+                    "无此章节"
+                };
+                println!("  {}: — ({why})", bureau.place);
+                continue;
+            }
+            let mark = if cell.differs { "≠ " } else { "" };
+            for (n, p) in cell.passages.iter().enumerate() {
+                let head = if n == 0 {
+                    format!("{mark}{}:", bureau.place)
+                } else {
+                    " ".repeat(bureau.place.chars().count() * 2 + 1)
+                };
+                let text: String = p.text.chars().take(90).collect();
+                let more = if text.len() < p.text.len() { "…" } else { "" };
+                let dept = p
+                    .department
+                    .as_deref()
+                    .map(|d| format!("[{d}] "))
+                    .unwrap_or_default();
+                let matter: String = p.matter.chars().take(24).collect();
+                let cut = if matter.len() < p.matter.len() {
+                    "…"
+                } else {
+                    ""
+                };
+                println!("  {head} {dept}{matter}{cut}：{text}{more}");
+                println!(
+                    "      [{}:{}-{} {}]",
+                    p.file, p.line_start, p.line_end, p.record_id
+                );
+                if !p.quantities.is_empty() {
+                    let numbers: Vec<String> = p
+                        .quantities
+                        .iter()
+                        .map(|q| {
+                            let s = format!("{} {}（{}）", q.kind.label(), q.normalised, q.text);
+                            if q.differs {
+                                format!("≠{s}")
+                                    .if_supports_color(Stream::Stdout, |s| s.yellow())
+                                    .to_string()
+                            } else {
+                                s
+                            }
+                        })
+                        .collect();
+                    println!("      数字: {}", numbers.join("; "));
+                }
             }
         }
     }
