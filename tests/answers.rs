@@ -128,3 +128,21 @@ fn separate_processes_give_byte_identical_results_in_every_mode() {
         }
     }
 }
+
+#[test]
+fn a_place_named_in_the_question_is_carried_by_that_lists_rows() {
+    let answer = ask("临沂市谁负责烟花爆竹的质量", 10)
+        .answer
+        .expect("answer");
+    assert_eq!(answer.coverage, Coverage::Covered, "{answer:?}");
+    let top = &answer.departments[0];
+    assert_eq!(top.name, "质监局");
+    assert!(top.bureaus.contains(&"临沂市".to_string()), "{top:?}");
+    assert!(
+        answer
+            .concepts
+            .iter()
+            .all(|c| c.word != "临沂市" || c.credit > 0.0),
+        "the place is carried by the best passage: {answer:?}"
+    );
+}

@@ -175,8 +175,8 @@ pub fn is_who_question(query: &str) -> bool {
     WHO.is_match(&fold(query))
 }
 
-/// The text a record's coverage is judged on: what it is about and what it
-/// says, without the department's name (质量技术监督局 would otherwise carry
+/// The text a record's coverage is judged on: what it is about, what it
+/// says and where its list is from, without the department's name (质量技术监督局 would otherwise carry
 /// 质量 for every row of that department).
 pub fn subject_text(record: &Record) -> String {
     let text = match &record.fields {
@@ -191,7 +191,16 @@ pub fn subject_text(record: &Record) -> String {
         } => format!("{service} {content}"),
         Fields::Prose { heading_path, text } => format!("{} {text}", heading_path.join(" ")),
     };
-    fold(&text)
+    // Where the list is from is part of what its rows say: 临沂市 in a
+    // question is carried by 临沂's rows, not missing from all of them.
+    let b = &record.bureau;
+    let place = [&b.place, &b.city, &b.province]
+        .into_iter()
+        .chain(b.county.as_ref())
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(" ");
+    fold(&format!("{text} | {place}"))
 }
 
 /// A cosine on the 0–1 scale of relatedness.
