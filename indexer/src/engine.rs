@@ -31,6 +31,9 @@ pub struct SearchResponse {
     pub warnings: Vec<String>,
 }
 
+/// Hits a request returns unless it asks for another number.
+pub const DEFAULT_LIMIT: usize = 10;
+
 /// Longest query accepted, in characters.
 pub const MAX_QUERY_CHARS: usize = 256;
 /// Most hits a request may ask for.
@@ -74,7 +77,7 @@ impl SearchRequest {
         SearchRequest {
             query: query.into(),
             mode: Mode::default(),
-            limit: 10,
+            limit: DEFAULT_LIMIT,
             filters: Filters::default(),
             explain: false,
         }

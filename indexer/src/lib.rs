@@ -31,5 +31,7 @@ pub mod tokenizer;
 pub use corpus::{Corpus, FileWarning};
 pub use engine::{Engine, SearchRequest, SearchResponse};
 pub use error::{Error, Result};
-pub use record::{Bureau, Department, Fields, Inherited, LineSpan, Record, SectionKind, Source};
+pub use record::{
+    Bureau, Department, Fields, Inherited, LineSpan, Record, SectionKind, Source, UnknownValue,
+};
 pub use search::{Hit, Mode};

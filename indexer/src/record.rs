@@ -169,6 +169,54 @@ impl SectionKind {
     }
 }
 
+impl std::str::FromStr for SectionKind {
+    type Err = UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        SectionKind::parse(s.trim()).ok_or_else(|| UnknownValue {
+            what: "section",
+            value: s.to_string(),
+            possible: SectionKind::ALL.iter().map(|k| k.as_str()).collect(),
+        })
+    }
+}
+
+/// A value that is none of an option's possible values; the message lists
+/// them, so every front end says the same thing (`unknown mode 'x': use
+/// bm25, semantic or hybrid`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownValue {
+    /// The option: mode, section …
+    pub what: &'static str,
+    pub value: String,
+    pub possible: Vec<&'static str>,
+}
+
+impl UnknownValue {
+    /// The possible values as "a, b or c".
+    pub fn choices(&self, or: &str) -> String {
+        match self.possible.split_last() {
+            Some((last, [])) => last.to_string(),
+            Some((last, rest)) => format!("{} {or} {last}", rest.join(", ")),
+            None => String::new(),
+        }
+    }
+}
+
+impl std::fmt::Display for UnknownValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unknown {} '{}': use {}",
+            self.what,
+            self.value,
+            self.choices("or")
+        )
+    }
+}
+
+impl std::error::Error for UnknownValue {}
+
 /// A department mention resolved through the department table.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]

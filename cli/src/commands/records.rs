@@ -13,17 +13,11 @@ pub struct RecordsArgs {
     #[arg(long)]
     file: Option<String>,
     /// Only this section kind: duties, boundary, public_service, supervision, accountability.
-    #[arg(long, value_parser = parse_section)]
+    #[arg(long)]
     section: Option<SectionKind>,
     /// One JSON object per line.
     #[arg(long)]
     json: bool,
-}
-
-pub fn parse_section(s: &str) -> Result<SectionKind, String> {
-    SectionKind::parse(s).ok_or_else(|| {
-        format!("unknown section '{s}': use duties, boundary, public_service, supervision or accountability")
-    })
 }
 
 pub fn run(paths: &Paths, args: &RecordsArgs) -> anyhow::Result<ExitCode> {

@@ -7,7 +7,6 @@ use qsearch::index::Filters;
 use qsearch::paths::Paths;
 use qsearch::{Engine, Mode, SearchRequest, SectionKind};
 
-use super::records::parse_section;
 use crate::render;
 
 #[derive(Debug, Clone, Args)]
@@ -26,10 +25,10 @@ pub struct SearchOptions {
     #[arg(long)]
     pub json: bool,
     /// bm25 (keywords), semantic (meaning) or hybrid (both, fused).
-    #[arg(long, value_parser = parse_mode, default_value = "hybrid")]
+    #[arg(long, default_value = "hybrid")]
     pub mode: Mode,
     /// Number of hits.
-    #[arg(long, default_value_t = 10)]
+    #[arg(long, default_value_t = qsearch::engine::DEFAULT_LIMIT)]
     pub limit: usize,
     /// Only this bureau (name, place such as 常德市, or file prefix such as 001).
     #[arg(long)]
@@ -38,7 +37,7 @@ pub struct SearchOptions {
     #[arg(long)]
     pub province: Option<String>,
     /// Only this section: duties, boundary, public_service, supervision, accountability.
-    #[arg(long, value_parser = parse_section)]
+    #[arg(long)]
     pub section: Option<SectionKind>,
     /// Only rows assigning this department (质监局, 市公安局, 市场监督管理局 …).
     #[arg(long)]
@@ -56,10 +55,6 @@ pub struct ModelArg {
     /// Embedding model: a name under the models directory (me5-small, m3e-small) or a model directory.
     #[arg(long = "model", env = "QSEARCH_MODEL", value_name = "MODEL")]
     pub name: Option<String>,
-}
-
-pub fn parse_mode(s: &str) -> Result<Mode, String> {
-    Mode::parse(s).ok_or_else(|| format!("unknown mode '{s}': use bm25, semantic or hybrid"))
 }
 
 impl SearchOptions {

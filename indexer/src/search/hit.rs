@@ -17,6 +17,18 @@ pub enum Mode {
     Hybrid,
 }
 
+impl std::str::FromStr for Mode {
+    type Err = crate::record::UnknownValue;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Mode::parse(s.trim()).ok_or_else(|| crate::record::UnknownValue {
+            what: "mode",
+            value: s.to_string(),
+            possible: Mode::ALL.iter().map(|m| m.as_str()).collect(),
+        })
+    }
+}
+
 impl Mode {
     pub fn parse(s: &str) -> Option<Mode> {
         match s.to_ascii_lowercase().as_str() {
@@ -26,6 +38,8 @@ impl Mode {
             _ => None,
         }
     }
+
+    pub const ALL: [Mode; 3] = [Mode::Bm25, Mode::Semantic, Mode::Hybrid];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -44,25 +44,24 @@ fn check_length(name: &str, value: &str) -> Result<(), ApiError> {
 pub fn mode(value: Option<&str>) -> Result<Mode, ApiError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(Mode::default()),
-        Some(v) => Mode::parse(v).ok_or_else(|| {
-            ApiError::bad_request(
-                format!("未知的检索模式 “{v}”：可用 bm25、semantic 或 hybrid"),
-                format!("unknown mode '{v}': use bm25, semantic or hybrid"),
-            )
-        }),
+        Some(v) => v.parse().map_err(|e| unknown("检索模式", &e)),
     }
 }
 
 pub fn section(value: Option<&str>) -> Result<Option<SectionKind>, ApiError> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => SectionKind::parse(v).map(Some).ok_or_else(|| {
-            ApiError::bad_request(
-                format!("未知的章节 “{v}”：可用 duties、boundary、public_service、supervision 或 accountability"),
-                format!("unknown section '{v}': use duties, boundary, public_service, supervision or accountability"),
-            )
-        }),
+        Some(v) => v.parse().map(Some).map_err(|e| unknown("章节", &e)),
     }
+}
+
+/// The library's message for a value none of the possible ones, with its
+/// Chinese half (the possible values come from the library's own list).
+fn unknown(what_zh: &str, e: &qsearch::UnknownValue) -> ApiError {
+    ApiError::bad_request(
+        format!("未知的{what_zh} “{}”：可用 {}", e.value, e.choices("或")),
+        e.to_string(),
+    )
 }
 
 pub fn limit(value: Option<&str>, default: usize) -> Result<usize, ApiError> {

@@ -13,7 +13,7 @@ use crate::extract::ApiQuery;
 use crate::state::AppState;
 
 /// Hits returned when `limit` is not given (as in the CLI).
-pub const DEFAULT_LIMIT: usize = 10;
+pub use qsearch::engine::DEFAULT_LIMIT;
 
 /// Query parameters of a search. Every value arrives as text and is checked
 /// here, so that a wrong one gets a clear bilingual message.
