@@ -315,8 +315,11 @@ impl Engine {
         let searcher = self.reader.searcher();
         let plan = self.plan_with(&searcher, &request.query);
         let cited = identifiers::records_citing(&searcher, &self.open.fields, &plan)?;
+        // Filter values are normalised once per request, not per candidate.
+        let filters = request.filters.resolve();
         let passes = |i: usize| {
-            self.passes(i, &request.filters) && cited.as_ref().is_none_or(|c| c.contains(&i))
+            (filters.is_empty() || filters.matches(&self.keys[i]))
+                && cited.as_ref().is_none_or(|c| c.contains(&i))
         };
         let query = (!plan.is_empty())
             .then(|| plan.to_query(&self.open.fields, &request.filters, cited.is_some()));
@@ -330,7 +333,7 @@ impl Engine {
         let candidates = self.ranking.fusion.candidates.max(request.limit);
         let bm25 = match (&query, mode) {
             (Some(q), Mode::Bm25 | Mode::Hybrid) => {
-                bm25::search(&searcher, &self.open.fields, q.as_ref(), candidates)?
+                bm25::search(&searcher, q.as_ref(), candidates)?
                     .into_iter()
                     .map(|s| (s.record, s.score))
                     .collect()
