@@ -708,6 +708,49 @@ fn bad_requests_get_bilingual_json_errors() {
     );
 }
 
+/// A full queue refuses at once: the pool's only place is held by the test,
+/// so the request cannot even wait; it gets 503 `overloaded` with
+/// `Retry-After`, and is served again once the place is free.
+#[test]
+fn a_full_queue_answers_503_overloaded_with_retry_after() {
+    let state = server().state_with(Limits {
+        keyword_searches: 1,
+        keyword_queue: 0,
+        ..Limits::default()
+    });
+    let addr = server().serve_state(state.clone());
+    let target = format!("/api/search?q={}&mode=bm25", enc("烟花爆竹"));
+    let held = state
+        .pool(qsearch::Mode::Bm25)
+        .admit()
+        .expect("a free place");
+    let reply = get(addr, &target);
+    assert_json_error(&reply, 503, "overloaded request");
+    assert_eq!(reply.json()["code"], "overloaded");
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert_eq!(state.pool(qsearch::Mode::Bm25).shed(), 1);
+    // Keyword and embedding pools are separate: hybrid is still served.
+    let hybrid = get(
+        addr,
+        &format!("/api/search?q={}&mode=hybrid", enc("烟花爆竹")),
+    );
+    assert_eq!(hybrid.status, 200);
+    drop(held);
+    assert_eq!(get(addr, &target).status, 200);
+}
+
+/// A deadline that has passed stops the search before its first stage.
+#[test]
+fn a_search_past_its_deadline_stops_with_a_deadline_error() {
+    let engine = server().state.engine();
+    let request = qsearch::SearchRequest::new("谁负责烟花爆竹的质量")
+        .mode(qsearch::Mode::Hybrid)
+        .deadline(Instant::now());
+    let error = engine.search(&request).expect_err("past its deadline");
+    assert!(matches!(error, qsearch::Error::Deadline(_)), "{error}");
+    assert_eq!(error.code(), "timeout");
+}
+
 #[test]
 fn slow_requests_time_out_with_a_json_503() {
     let limits = Limits {

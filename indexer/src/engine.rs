@@ -65,6 +65,10 @@ pub struct SearchRequest {
     pub limit: usize,
     pub filters: Filters,
     pub explain: bool,
+    /// When the caller stops waiting: checked between the search's stages
+    /// (plan, BM25, embedding, vectors, answer), so abandoned work stops
+    /// with [`crate::Error::Deadline`]. `None`: no deadline.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl SearchRequest {
@@ -75,6 +79,7 @@ impl SearchRequest {
             limit: 10,
             filters: Filters::default(),
             explain: false,
+            deadline: None,
         }
     }
 
@@ -86,6 +91,21 @@ impl SearchRequest {
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = limit;
         self
+    }
+
+    pub fn deadline(mut self, deadline: std::time::Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Fails with [`crate::Error::Deadline`] once the deadline has passed.
+    pub fn check_deadline(&self, stage: &'static str) -> Result<()> {
+        match self.deadline {
+            Some(deadline) if std::time::Instant::now() >= deadline => {
+                Err(crate::Error::Deadline(stage))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -312,9 +332,11 @@ impl Engine {
 
     fn run(&self, request: &SearchRequest, force_answer: bool) -> Result<SearchResponse> {
         Engine::validate(request)?;
+        request.check_deadline("queue")?;
         let searcher = self.reader.searcher();
         let plan = self.plan_with(&searcher, &request.query);
         let cited = identifiers::records_citing(&searcher, &self.open.fields, &plan)?;
+        request.check_deadline("planning")?;
         // Filter values are normalised once per request, not per candidate.
         let filters = request.filters.resolve();
         let passes = |i: usize| {
@@ -340,12 +362,14 @@ impl Engine {
             }
             _ => Vec::new(),
         };
+        request.check_deadline("bm25")?;
         let vector = match mode {
             Mode::Semantic | Mode::Hybrid => {
-                self.vector_candidates(&request.query, candidates, &passes, &mut warnings)
+                self.vector_candidates(request, candidates, &passes, &mut warnings)?
             }
             Mode::Bm25 => Vec::new(),
         };
+        request.check_deadline("vectors")?;
         let fusion = &self.ranking.fusion;
         let mut fused = hybrid::fuse(&bm25, &vector, fusion.rrf_k);
         if who && mode == Mode::Hybrid {
@@ -356,6 +380,7 @@ impl Engine {
                 fusion,
             );
         }
+        request.check_deadline("fusion")?;
         let question = self.question(&searcher, &request.query);
         let records = &self.open.records;
         let fused = hybrid::with_coverage(
@@ -431,24 +456,26 @@ impl Engine {
     /// and leaves BM25 to answer alone.
     fn vector_candidates(
         &self,
-        query: &str,
+        request: &SearchRequest,
         k: usize,
         passes: &dyn Fn(usize) -> bool,
         warnings: &mut Vec<String>,
-    ) -> Vec<(usize, f32)> {
+    ) -> Result<Vec<(usize, f32)>> {
         let Some(semantic) = &self.semantic else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
-        match semantic
+        let embedded = semantic
             .embedder
-            .embed_query(&query::embedding_text(query, &self.synonyms))
-        {
+            .embed_query(&query::embedding_text(&request.query, &self.synonyms));
+        // Waiting for the model is where a loaded server spends its time.
+        request.check_deadline("embedding")?;
+        Ok(match embedded {
             Ok(v) => semantic.index.search(&v, k, passes),
             Err(e) => {
                 warnings.push(format!("query embedding failed ({e}); BM25 results only"));
                 Vec::new()
             }
-        }
+        })
     }
 
     /// The first `limit` fused candidates as hits, scored in the mode's own

@@ -75,6 +75,7 @@ impl SearchOptions {
                 department: self.department.clone(),
             },
             explain: self.explain,
+            deadline: None,
         }
     }
 }
