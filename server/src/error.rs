@@ -20,6 +20,11 @@ pub struct ErrorBody {
     /// model_unavailable, damaged_index, index, io, invalid_catalog, internal.
     #[schema(example = "invalid_request")]
     pub code: String,
+    /// The request's `x-request-id` (also a response header and in the
+    /// server's log lines), to quote when reporting a problem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "6f1c2a9e-3b1d-4c6e-9a51-0d2f7b8e4c10")]
+    pub request_id: Option<String>,
 }
 
 /// An error a handler returns; it renders as [`ErrorBody`].
@@ -114,6 +119,7 @@ impl ApiError {
         ErrorBody {
             error: self.message(),
             code: self.code.to_string(),
+            request_id: None,
         }
     }
 }

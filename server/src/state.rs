@@ -34,6 +34,8 @@ pub struct Limits {
     pub keyword_queue: usize,
     /// Embedding searches that may wait for a permit; one more is refused.
     pub semantic_queue: usize,
+    /// Query vectors remembered (LRU) by the embedder.
+    pub query_cache_size: usize,
 }
 
 impl Default for Limits {
@@ -49,6 +51,7 @@ impl Default for Limits {
             semantic_searches: cores.max(2),
             keyword_queue: 256,
             semantic_queue: 128,
+            query_cache_size: qsearch::embed::embedder::QUERY_CACHE_SIZE,
         }
     }
 }
@@ -65,6 +68,7 @@ struct Inner {
     limits: Limits,
     keyword: Pool,
     semantic: Pool,
+    metrics: crate::metrics::Metrics,
     /// The seeds' signature at the last check, and whether they differed
     /// from what the index was built from.
     seeds_check: std::sync::Mutex<Option<(SeedsSignature, bool)>>,
@@ -74,11 +78,17 @@ type SeedsSignature = Vec<(String, u64, Option<std::time::SystemTime>)>;
 
 impl AppState {
     pub fn new(engine: Arc<Engine>, paths: Paths, limits: Limits) -> Self {
+        if let Some(semantic) = engine.semantic() {
+            semantic
+                .embedder
+                .set_query_cache_size(limits.query_cache_size);
+        }
         let inner = Inner {
             engine,
             paths,
             keyword: Pool::new("keyword", limits.keyword_searches, limits.keyword_queue),
             semantic: Pool::new("semantic", limits.semantic_searches, limits.semantic_queue),
+            metrics: Default::default(),
             limits,
             seeds_check: std::sync::Mutex::new(None),
         };
@@ -140,6 +150,10 @@ impl AppState {
         &self.inner.limits
     }
 
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
+    }
+
     /// Runs a search on the blocking pool, under the permits of its mode.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse, ApiError> {
         self.run(request, Engine::search).await
@@ -187,7 +201,9 @@ impl AppState {
         F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
     {
         let engine = Arc::clone(&self.inner.engine);
-        tokio::task::spawn_blocking(move || work(&engine)).await?
+        // The request's span (with its request id) follows the work.
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || span.in_scope(|| work(&engine))).await?
     }
 }
 
@@ -248,6 +264,11 @@ impl Pool {
         self.admitted
             .load(Ordering::Acquire)
             .saturating_sub(self.running())
+    }
+
+    /// Searches that may wait for a permit.
+    pub fn queue(&self) -> usize {
+        self.capacity - self.size
     }
 
     /// Searches refused because the queue was full, since the start.

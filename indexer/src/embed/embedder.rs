@@ -27,6 +27,11 @@ pub struct Embedder {
     queries: Mutex<lru::LruCache<String, Vec<f32>>>,
     cache_hits: std::sync::atomic::AtomicU64,
     cache_misses: std::sync::atomic::AtomicU64,
+    /// Model calls, texts embedded by them, and nanoseconds spent in them
+    /// (waiting for the mutex not included).
+    calls: std::sync::atomic::AtomicU64,
+    texts: std::sync::atomic::AtomicU64,
+    nanos: std::sync::atomic::AtomicU64,
     pub config: super::config::ModelConfig,
     pub fingerprint: String,
     config_path: std::path::PathBuf,
@@ -83,6 +88,9 @@ impl Embedder {
             queries: Mutex::new(lru::LruCache::new(capacity)),
             cache_hits: Default::default(),
             cache_misses: Default::default(),
+            calls: Default::default(),
+            texts: Default::default(),
+            nanos: Default::default(),
             config: model.config.clone(),
             fingerprint: model.fingerprint(),
             config_path: model.dir.join(super::config::MODEL_CONFIG),
@@ -136,14 +144,45 @@ impl Embedder {
         )
     }
 
+    /// How many query vectors are remembered (at least one); shrinking
+    /// drops the least recently used.
+    pub fn set_query_cache_size(&self, size: usize) {
+        let size = std::num::NonZeroUsize::new(size.max(1)).expect("at least one");
+        if let Ok(mut cache) = self.queries.lock() {
+            cache.resize(size);
+        }
+    }
+
+    /// The query-vector cache's capacity.
+    pub fn query_cache_size(&self) -> usize {
+        self.queries.lock().map_or(0, |c| c.cap().get())
+    }
+
+    /// Model calls, texts they embedded and seconds they took, since the
+    /// model was loaded.
+    pub fn embed_stats(&self) -> EmbedStats {
+        use std::sync::atomic::Ordering;
+        EmbedStats {
+            calls: self.calls.load(Ordering::Relaxed),
+            texts: self.texts.load(Ordering::Relaxed),
+            seconds: self.nanos.load(Ordering::Relaxed) as f64 / 1e9,
+        }
+    }
+
     fn embed(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
+        use std::sync::atomic::Ordering;
         let mut model = self
             .model
             .lock()
             .map_err(|_| Error::Model("embedding model lock poisoned".into()))?;
-        let mut vectors = model
-            .embed(texts, Some(batch))
-            .map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
+        let started = std::time::Instant::now();
+        let embedded = model.embed(texts, Some(batch));
+        drop(model);
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.texts.fetch_add(texts.len() as u64, Ordering::Relaxed);
+        self.nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        let mut vectors = embedded.map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
         if let Some(v) = vectors.iter().find(|v| v.len() != self.config.dimensions) {
             return Err(Error::Model(format!(
                 "the model outputs {}-dimensional vectors but {} says dimensions = {}; correct it there",
@@ -157,6 +196,14 @@ impl Embedder {
         }
         Ok(vectors)
     }
+}
+
+/// What the model has done since it was loaded ([`Embedder::embed_stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EmbedStats {
+    pub calls: u64,
+    pub texts: u64,
+    pub seconds: f64,
 }
 
 /// Scales a vector to unit length, so cosine is a dot product.
