@@ -1,8 +1,11 @@
 //! The embedding model: fastembed over a user-defined ONNX model, with ONNX
 //! Runtime loaded dynamically from a known file.
 //!
-//! `TextEmbedding::embed` takes `&mut self`, so the model sits behind a
+//! `TextEmbedding::embed` takes `&mut self`, so each session sits behind a
 //! mutex: the engine stays `Sync`, and keyword-only requests never touch it.
+//! One session with two intra-op threads by default; `QSEARCH_EMBED_SESSIONS=2`
+//! loads two with one thread each (≈1.5–1.8× the distinct-query rate on 2
+//! cores, but ~300 MiB more RSS, over the 1 GiB budget: docs/PERFORMANCE.md).
 
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
@@ -22,7 +25,11 @@ const INTRA_THREADS: usize = 2;
 pub const QUERY_CACHE_SIZE: usize = 4096;
 
 pub struct Embedder {
-    model: Mutex<TextEmbedding>,
+    /// Sessions, each behind its own mutex (one unless
+    /// `QSEARCH_EMBED_SESSIONS` asks for more).
+    models: Vec<Mutex<TextEmbedding>>,
+    /// Round-robin start for callers when every session is busy.
+    next: std::sync::atomic::AtomicUsize,
     /// Query text (prefix included) → its vector, least recently used out.
     queries: Mutex<lru::LruCache<String, Vec<f32>>>,
     cache_hits: std::sync::atomic::AtomicU64,
@@ -63,28 +70,43 @@ impl Embedder {
     /// too old runtime is an error, never a panic.
     pub fn load(model: &ModelDir, runtime: &Path) -> Result<Embedder> {
         let environment = load_runtime(runtime)?;
-        let files = TokenizerFiles {
-            tokenizer_file: model.read("tokenizer.json")?,
-            config_file: model.read("config.json")?,
-            special_tokens_map_file: model.read("special_tokens_map.json")?,
-            tokenizer_config_file: model.read("tokenizer_config.json")?,
-        };
         let pooling = match model.config.pooling.as_str() {
             "cls" => Pooling::Cls,
             _ => Pooling::Mean,
         };
-        let user_model =
-            UserDefinedEmbeddingModel::new(model.read("model.onnx")?, files).with_pooling(pooling);
-        let options = InitOptionsUserDefined::new()
-            .with_environment(environment)
-            .with_max_length(model.config.max_length)
-            .with_intra_threads(INTRA_THREADS);
-        let text_embedding = TextEmbedding::try_new_from_user_defined(user_model, options)
-            .map_err(|e| Error::Model(format!("cannot load model {}: {e}", model.dir.display())))?;
+        // One session with INTRA_THREADS threads, or (QSEARCH_EMBED_SESSIONS)
+        // several with the threads divided among them.
+        let sessions = std::env::var("QSEARCH_EMBED_SESSIONS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let threads = (INTRA_THREADS / sessions).max(1);
+        let mut models = Vec::with_capacity(sessions);
+        for _ in 0..sessions {
+            let files = TokenizerFiles {
+                tokenizer_file: model.read("tokenizer.json")?,
+                config_file: model.read("config.json")?,
+                special_tokens_map_file: model.read("special_tokens_map.json")?,
+                tokenizer_config_file: model.read("tokenizer_config.json")?,
+            };
+            let user_model = UserDefinedEmbeddingModel::new(model.read("model.onnx")?, files)
+                .with_pooling(pooling.clone());
+            let options = InitOptionsUserDefined::new()
+                .with_environment(environment.clone())
+                .with_max_length(model.config.max_length)
+                .with_intra_threads(threads);
+            let text_embedding = TextEmbedding::try_new_from_user_defined(user_model, options)
+                .map_err(|e| {
+                    Error::Model(format!("cannot load model {}: {e}", model.dir.display()))
+                })?;
+            models.push(Mutex::new(text_embedding));
+        }
         let capacity =
             std::num::NonZeroUsize::new(QUERY_CACHE_SIZE).expect("the cache size is not zero");
         let embedder = Embedder {
-            model: Mutex::new(text_embedding),
+            models,
+            next: Default::default(),
             queries: Mutex::new(lru::LruCache::new(capacity)),
             cache_hits: Default::default(),
             cache_misses: Default::default(),
@@ -171,10 +193,16 @@ impl Embedder {
 
     fn embed(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
         use std::sync::atomic::Ordering;
-        let mut model = self
-            .model
-            .lock()
-            .map_err(|_| Error::Model("embedding model lock poisoned".into()))?;
+        // A free session if there is one, else wait for the next in turn.
+        let mut model = match self.models.iter().find_map(|m| m.try_lock().ok()) {
+            Some(model) => model,
+            None => {
+                let i = self.next.fetch_add(1, Ordering::Relaxed) % self.models.len();
+                self.models[i]
+                    .lock()
+                    .map_err(|_| Error::Model("embedding model lock poisoned".into()))?
+            }
+        };
         let started = std::time::Instant::now();
         let embedded = model.embed(texts, Some(batch));
         drop(model);
