@@ -8,6 +8,8 @@
 #   scripts/load-test.sh                      # bm25 and hybrid, 30 s each
 #   MODES=bm25 DURATION=10s scripts/load-test.sh
 #   QSEARCH_BIN=target/debug/qsearch scripts/load-test.sh
+#   QUERIES=bench scripts/load-test.sh       # the 251 bench queries in turn
+#   QUERIES=zipf scripts/load-test.sh        # the same, Zipf-distributed (s = 1)
 #
 # Extra arguments go to `qsearch serve` (e.g. --data-dir DIR).
 set -euo pipefail
@@ -17,6 +19,9 @@ DURATION=${DURATION:-30s}
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 MODES=${MODES:-"bm25 hybrid"}
+# mixed: 22 queries × 7 filters; bench: indexer/benches/queries.txt in turn;
+# zipf: those drawn with probability ∝ 1/rank (a public portal's repeats).
+QUERIES=${QUERIES:-mixed}
 BIN=${QSEARCH_BIN:-target/release/qsearch}
 RSS_LIMIT_KB=$((1024 * 1024))
 OUT=target/load
@@ -56,19 +61,44 @@ local function encode(s)
   return (s:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
 end
 
+local set = os.getenv("QUERIES") or "mixed"
 local paths = {}
-for i, q in ipairs(queries) do
-  for j, f in ipairs(filters) do
-    paths[#paths + 1] = "/api/search?mode=" .. mode .. "&q=" .. encode(q) .. f
+if set == "mixed" then
+  for i, q in ipairs(queries) do
+    for j, f in ipairs(filters) do
+      paths[#paths + 1] = "/api/search?mode=" .. mode .. "&q=" .. encode(q) .. f
+    end
   end
+else
+  for line in io.lines(os.getenv("QUERY_FILE")) do
+    if line ~= "" and line:sub(1, 1) ~= "#" then
+      paths[#paths + 1] = "/api/search?mode=" .. mode .. "&q=" .. encode(line)
+    end
+  end
+end
+
+-- Zipf (s = 1): cumulative weights 1/rank, drawn by binary search.
+local cumulative, total = {}, 0
+for i = 1, #paths do
+  total = total + 1 / i
+  cumulative[i] = total
 end
 
 local counter = 0
 function init(args)
+  math.randomseed(os.time() + math.random(1000000))
   counter = math.random(#paths)
 end
 
 function request()
+  if set == "zipf" then
+    local x, lo, hi = math.random() * total, 1, #paths
+    while lo < hi do
+      local mid = math.floor((lo + hi) / 2)
+      if cumulative[mid] < x then lo = mid + 1 else hi = mid end
+    end
+    return wrk.format("GET", paths[lo])
+  end
   counter = counter % #paths + 1
   return wrk.format("GET", paths[counter])
 end
@@ -100,7 +130,7 @@ for _ in $(seq 1 600); do
     sleep 0.5
 done
 [[ -n "$ADDR" ]] || { echo "load-test: the server did not start; see $LOG" >&2; exit 1; }
-echo "load-test: $BIN (pid $PID) at $ADDR; $CONNECTIONS connections × $DURATION per mode; logs in $LOG" >&2
+echo "load-test: $BIN (pid $PID) at $ADDR; $CONNECTIONS connections × $DURATION per mode, $QUERIES queries; logs in $LOG" >&2
 curl -fsS "$ADDR/healthz" >&2 && echo >&2
 
 status=0
@@ -108,7 +138,7 @@ printf '%-8s %10s %10s %10s %10s %10s %8s\n' mode requests req/s p50_ms p99_ms m
 for mode in $MODES; do
     # Warm up (first embedding, page cache) outside the measurement.
     curl -fsS -o /dev/null "$ADDR/api/search?mode=$mode&q=%E7%83%9F%E8%8A%B1%E7%88%86%E7%AB%B9"
-    MODE=$mode wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$OUT/mixed.lua" "$ADDR" \
+    MODE=$mode QUERIES=$QUERIES QUERY_FILE="$PWD/indexer/benches/queries.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$OUT/mixed.lua" "$ADDR" \
         > "$OUT/wrk-$mode.txt" 2>&1 || { echo "load-test: wrk failed" >&2; cat "$OUT/wrk-$mode.txt" >&2; exit 1; }
     line=$(grep '^RESULT' "$OUT/wrk-$mode.txt")
     field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $line"; }

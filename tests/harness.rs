@@ -82,7 +82,17 @@ impl TestServer {
 
     /// Another server on the same engine with other limits.
     pub fn with_limits(&self, limits: Limits) -> SocketAddr {
-        let state = AppState::new(self.state.engine().clone(), self.paths.clone(), limits);
+        self.serve_state(self.state_with(limits))
+    }
+
+    /// A state on the same engine with other limits (to serve with
+    /// [`TestServer::serve_state`] while the test holds on to it).
+    pub fn state_with(&self, limits: Limits) -> AppState {
+        AppState::new(self.state.engine().clone(), self.paths.clone(), limits)
+    }
+
+    /// Another server for `state`.
+    pub fn serve_state(&self, state: AppState) -> SocketAddr {
         let (tx, rx) = std::sync::mpsc::channel();
         self.runtime.spawn(async move {
             let listener = tokio::net::TcpListener::bind("127.0.0.1:0")

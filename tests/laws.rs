@@ -501,12 +501,13 @@ fn assert_json_error(target: &str, status: u16) {
     let body = reply.json();
     let message = body["error"].as_str().unwrap_or_else(|| panic!("{body}"));
     assert!(message.contains(" / "), "bilingual: {message}");
-    // `error`, and `code` where the server names one: nothing else.
+    // `error`, `code` where the server names one, and the request's id:
+    // nothing else.
     assert!(
         body.as_object()
             .unwrap()
             .keys()
-            .all(|k| k == "error" || k == "code"),
+            .all(|k| k == "error" || k == "code" || k == "request_id"),
         "{body}"
     );
 }

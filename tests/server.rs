@@ -9,7 +9,7 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use harness::{Reply, TestServer, enc, get, path_args, qsearch_bin, send};
+use harness::{Reply, TestServer, enc, get, path_args, qsearch_bin, raw, send};
 use qsearch_server::Limits;
 use serde_json::Value;
 
@@ -554,7 +554,14 @@ fn assert_json_error(reply: &Reply, status: u16, what: &str) {
     );
     let body = reply.json();
     let obj = body.as_object().unwrap();
-    assert_eq!(obj.len(), 2, "{what}: only `error` and `code`: {body}");
+    // `error`, `code` and the request's id (hyper's own parse errors,
+    // answered before any request exists, have none).
+    assert!(
+        obj.keys()
+            .all(|k| k == "error" || k == "code" || k == "request_id")
+            && obj.contains_key("code"),
+        "{what}: only `error`, `code` and `request_id`: {body}"
+    );
     let code = obj["code"].as_str().unwrap_or_default();
     let expected = match status {
         400 => ["invalid_request", "invalid_query"].as_slice(),
@@ -712,6 +719,49 @@ fn bad_requests_get_bilingual_json_errors() {
             .len(),
         1
     );
+}
+
+/// A full queue refuses at once: the pool's only place is held by the test,
+/// so the request cannot even wait; it gets 503 `overloaded` with
+/// `Retry-After`, and is served again once the place is free.
+#[test]
+fn a_full_queue_answers_503_overloaded_with_retry_after() {
+    let state = server().state_with(Limits {
+        keyword_searches: 1,
+        keyword_queue: 0,
+        ..Limits::default()
+    });
+    let addr = server().serve_state(state.clone());
+    let target = format!("/api/search?q={}&mode=bm25", enc("烟花爆竹"));
+    let held = state
+        .pool(qsearch::Mode::Bm25)
+        .admit()
+        .expect("a free place");
+    let reply = get(addr, &target);
+    assert_json_error(&reply, 503, "overloaded request");
+    assert_eq!(reply.json()["code"], "overloaded");
+    assert_eq!(reply.header("retry-after"), Some("1"));
+    assert_eq!(state.pool(qsearch::Mode::Bm25).shed(), 1);
+    // Keyword and embedding pools are separate: hybrid is still served.
+    let hybrid = get(
+        addr,
+        &format!("/api/search?q={}&mode=hybrid", enc("烟花爆竹")),
+    );
+    assert_eq!(hybrid.status, 200);
+    drop(held);
+    assert_eq!(get(addr, &target).status, 200);
+}
+
+/// A deadline that has passed stops the search before its first stage.
+#[test]
+fn a_search_past_its_deadline_stops_with_a_deadline_error() {
+    let engine = server().state.engine();
+    let request = qsearch::SearchRequest::new("谁负责烟花爆竹的质量")
+        .mode(qsearch::Mode::Hybrid)
+        .deadline(Instant::now());
+    let error = engine.search(&request).expect_err("past its deadline");
+    assert!(matches!(error, qsearch::Error::Deadline(_)), "{error}");
+    assert_eq!(error.code(), "timeout");
 }
 
 #[test]
@@ -958,4 +1008,273 @@ fn a_connection_that_never_finishes_its_request_head_is_closed() {
     // A complete request on the same server is answered as always.
     let reply = get(addr, "/healthz");
     assert_eq!(reply.status, 200);
+}
+
+/// `GET target` with extra request headers (`Name: value\r\n` lines).
+fn get_with(addr: std::net::SocketAddr, target: &str, headers: &str) -> Reply {
+    raw(
+        addr,
+        format!("GET {target} HTTP/1.1\r\nHost: {addr}\r\n{headers}Connection: close\r\n\r\n")
+            .as_bytes(),
+    )
+}
+
+/// `/metrics` is Prometheus text (every sample `name{labels} value`, every
+/// family typed) and counts the requests it has seen, by route and mode.
+#[test]
+fn metrics_are_prometheus_text_and_count_requests() {
+    // A server of its own, so the counts are this test's.
+    let addr = server().with_limits(Limits::default());
+    let search = get(
+        addr,
+        &format!("/api/search?q={}&mode=bm25", enc("烟花爆竹")),
+    );
+    assert_eq!(search.status, 200);
+    assert_eq!(get(addr, "/api/nope").status, 404);
+    let reply = get(addr, "/metrics");
+    assert_eq!(reply.status, 200);
+    assert!(
+        reply
+            .header("content-type")
+            .is_some_and(|t| t.starts_with("text/plain; version=0.0.4")),
+        "{:?}",
+        reply.header("content-type")
+    );
+    let text = reply.text();
+    let mut typed = BTreeSet::new();
+    let mut samples = std::collections::BTreeMap::new();
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix("# TYPE ") {
+            let (name, kind) = rest.split_once(' ').expect("# TYPE name kind");
+            assert!(["counter", "gauge", "histogram"].contains(&kind), "{line}");
+            typed.insert(name.to_string());
+            continue;
+        }
+        if line.starts_with('#') || line.is_empty() {
+            continue;
+        }
+        let (series, value) = line.rsplit_once(' ').expect("a sample: series value");
+        let value: f64 = value
+            .parse()
+            .unwrap_or_else(|_| panic!("value of {line:?}"));
+        let name = series.split('{').next().unwrap();
+        assert!(
+            name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+            "{line}"
+        );
+        if let Some(labels) = series.strip_prefix(name) {
+            assert!(
+                labels.is_empty() || (labels.starts_with('{') && labels.ends_with('}')),
+                "{line}"
+            );
+        }
+        let family = ["_bucket", "_sum", "_count"]
+            .iter()
+            .find_map(|s| name.strip_suffix(s).filter(|f| typed.contains(*f)))
+            .unwrap_or(name);
+        assert!(typed.contains(family), "{name} has no # TYPE: {line}");
+        samples.insert(series.to_string(), value);
+    }
+    let sample = |series: &str| {
+        *samples
+            .get(series)
+            .unwrap_or_else(|| panic!("no {series} in\n{text}"))
+    };
+    assert_eq!(
+        sample(r#"qsearch_http_requests_total{route="/api/search",mode="bm25",status="200"}"#),
+        1.0
+    );
+    assert_eq!(
+        sample(r#"qsearch_http_requests_total{route="unmatched",mode="-",status="404"}"#),
+        1.0
+    );
+    assert_eq!(
+        sample(r#"qsearch_http_request_duration_seconds_count{route="/api/search",mode="bm25"}"#),
+        1.0
+    );
+    assert_eq!(
+        sample(
+            r#"qsearch_http_request_duration_seconds_bucket{route="/api/search",mode="bm25",le="+Inf"}"#
+        ),
+        1.0
+    );
+    assert_eq!(sample(r#"qsearch_queue_depth{pool="keyword"}"#), 0.0);
+    assert_eq!(sample(r#"qsearch_shed_total{pool="semantic"}"#), 0.0);
+    let records = server().state.engine().records().len() as f64;
+    assert_eq!(sample("qsearch_index_records"), records);
+    let ratio = sample("qsearch_query_cache_hit_ratio");
+    assert!((0.0..=1.0).contains(&ratio), "{ratio}");
+    assert!(sample("qsearch_embedding_calls_total") >= 1.0);
+    let generation = server().state.engine().health().index_generation;
+    assert!(
+        samples
+            .keys()
+            .any(|s| s.starts_with("qsearch_index_info{") && s.contains(&generation)),
+        "{text}"
+    );
+}
+
+/// A request's `x-request-id` is echoed, or one is made up; error bodies
+/// name it.
+#[test]
+fn request_ids_are_echoed_and_named_in_error_bodies() {
+    let addr = server().addr;
+    let given = get_with(addr, "/healthz", "x-request-id: test-id-42\r\n");
+    assert_eq!(given.status, 200);
+    assert_eq!(given.header("x-request-id"), Some("test-id-42"));
+    let made = get(addr, "/healthz");
+    let id = made.header("x-request-id").expect("an id is made up");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    let error = get_with(addr, "/api/search", "x-request-id: err-7\r\n");
+    assert_json_error(&error, 400, "missing q");
+    assert_eq!(error.header("x-request-id"), Some("err-7"));
+    assert_eq!(error.json()["request_id"], "err-7");
+}
+
+/// JSON and assets are compressed as the client asks (br, gzip), and not
+/// when it does not.
+#[test]
+fn responses_are_compressed_as_negotiated() {
+    use std::io::Read;
+    let addr = server().addr;
+    let target = format!("/api/search?q={}&mode=bm25&limit=20", enc("烟花爆竹"));
+    let plain = get(addr, &target);
+    assert_eq!(plain.status, 200);
+    assert_eq!(plain.header("content-encoding"), None);
+    let gzip = get_with(addr, &target, "Accept-Encoding: gzip\r\n");
+    assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+    let mut inflated = Vec::new();
+    flate2::read::GzDecoder::new(gzip.body.as_slice())
+        .read_to_end(&mut inflated)
+        .expect("valid gzip");
+    let inflated: Value = serde_json::from_slice(&inflated).expect("JSON inside");
+    assert_eq!(inflated["hits"], plain.json()["hits"]);
+    assert!(gzip.body.len() < plain.body.len());
+    let br = get_with(addr, &target, "Accept-Encoding: br;q=1.0, gzip;q=0.5\r\n");
+    assert_eq!(br.header("content-encoding"), Some("br"));
+    assert!(br.body.len() < plain.body.len());
+    let js = get_with(addr, "/assets/app.js", "Accept-Encoding: gzip, br\r\n");
+    assert_eq!(js.status, 200);
+    assert!(js.header("content-encoding").is_some(), "{:?}", js.headers);
+}
+
+/// Assets carry an ETag and are answered 304 when the client has them.
+#[test]
+fn assets_have_etags_and_answer_304_when_unchanged() {
+    let addr = server().addr;
+    for path in ["/", "/assets/app.js", "/assets/style.css"] {
+        let first = get(addr, path);
+        assert_eq!(first.status, 200, "{path}");
+        let tag = first.header("etag").expect("an ETag").to_string();
+        let again = get_with(addr, path, &format!("If-None-Match: {tag}\r\n"));
+        assert_eq!(again.status, 304, "{path}");
+        assert!(again.body.is_empty(), "{path}");
+        assert_eq!(again.header("etag"), Some(tag.as_str()));
+        let other = get_with(addr, path, "If-None-Match: \"something-else\"\r\n");
+        assert_eq!(other.status, 200, "{path}");
+    }
+}
+
+/// Flags > environment > configuration file > defaults.
+#[test]
+fn serve_settings_take_flags_over_environment_over_the_file() {
+    use qsearch_server::settings::Settings;
+    let file = Settings::from_toml(
+        "bind = \"127.0.0.1:9001\"\ntimeout_secs = 30\nkeyword_queue = 7\nsemantic_queue = 9\nquery_cache_size = 100\n",
+    )
+    .expect("valid TOML");
+    let env = Settings::from_env(|var| match var {
+        "QSEARCH_TIMEOUT" => Some("20".into()),
+        "QSEARCH_SEMANTIC_QUEUE" => Some("5".into()),
+        _ => None,
+    })
+    .expect("valid environment");
+    let flags = Settings {
+        timeout_secs: Some(3),
+        ..Settings::default()
+    };
+    let settings = flags.or(env).or(file);
+    let limits = settings.limits();
+    assert_eq!(settings.bind(), "127.0.0.1:9001".parse().unwrap());
+    assert_eq!(
+        limits.timeout,
+        Duration::from_secs(3),
+        "flag over env and file"
+    );
+    assert_eq!(limits.semantic_queue, 5, "env over file");
+    assert_eq!(limits.keyword_queue, 7, "file over default");
+    assert_eq!(limits.query_cache_size, 100);
+    assert_eq!(limits.concurrency, Limits::default().concurrency, "default");
+    assert!(
+        Settings::from_toml("bnid = \"x\"").is_err(),
+        "unknown keys are refused"
+    );
+    assert!(Settings::from_env(|_| Some("many".into())).is_err());
+}
+
+/// `qsearch serve --config FILE` listens where the file says, with its
+/// limits (seen on /metrics), a flag overriding one of them.
+#[test]
+fn serve_reads_a_config_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("serve.toml");
+    std::fs::write(
+        &config,
+        "bind = \"127.0.0.1:0\"\nkeyword_only = true\nkeyword_queue = 7\nsemantic_queue = 9\n",
+    )
+    .unwrap();
+    let mut child = Command::new(qsearch_bin())
+        .args([
+            "serve",
+            "--config",
+            config.to_str().unwrap(),
+            "--semantic-queue",
+            "3",
+        ])
+        .args(path_args(&server().paths))
+        .env_remove("QSEARCH_KEYWORD_QUEUE")
+        .env_remove("QSEARCH_SEMANTIC_QUEUE")
+        .env_remove("QSEARCH_BIND")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start qsearch serve");
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(300));
+    let result = std::panic::catch_unwind(|| {
+        let line = line.expect("qsearch serve printed its address");
+        let addr: std::net::SocketAddr = line
+            .trim()
+            .strip_prefix("qsearch: listening on http://")
+            .unwrap_or_else(|| panic!("unexpected first line: {line:?}"))
+            .parse()
+            .expect("a socket address");
+        assert!(addr.ip().is_loopback(), "{addr}");
+        let health = get(addr, "/healthz");
+        assert_eq!(
+            health.json()["index"]["semantic"],
+            Value::Null,
+            "keyword_only"
+        );
+        let metrics = get(addr, "/metrics").text();
+        assert!(
+            metrics.contains("qsearch_queue_capacity{pool=\"keyword\"} 7"),
+            "{metrics}"
+        );
+        assert!(
+            metrics.contains("qsearch_queue_capacity{pool=\"semantic\"} 3"),
+            "the flag wins: {metrics}"
+        );
+    });
+    let _ = child.kill();
+    let _ = child.wait();
+    if let Err(panic) = result {
+        std::panic::resume_unwind(panic);
+    }
 }

@@ -70,6 +70,10 @@ pub struct SearchRequest {
     pub limit: usize,
     pub filters: Filters,
     pub explain: bool,
+    /// When the caller stops waiting: checked between the search's stages
+    /// (plan, BM25, embedding, vectors, answer), so abandoned work stops
+    /// with [`crate::Error::Deadline`]. `None`: no deadline.
+    pub deadline: Option<std::time::Instant>,
 }
 
 impl SearchRequest {
@@ -80,6 +84,7 @@ impl SearchRequest {
             limit: DEFAULT_LIMIT,
             filters: Filters::default(),
             explain: false,
+            deadline: None,
         }
     }
 
@@ -91,6 +96,21 @@ impl SearchRequest {
     pub fn limit(mut self, limit: usize) -> Self {
         self.limit = limit;
         self
+    }
+
+    pub fn deadline(mut self, deadline: std::time::Instant) -> Self {
+        self.deadline = Some(deadline);
+        self
+    }
+
+    /// Fails with [`crate::Error::Deadline`] once the deadline has passed.
+    pub fn check_deadline(&self, stage: &'static str) -> Result<()> {
+        match self.deadline {
+            Some(deadline) if std::time::Instant::now() >= deadline => {
+                Err(crate::Error::Deadline(stage))
+            }
+            _ => Ok(()),
+        }
     }
 }
 
@@ -317,11 +337,16 @@ impl Engine {
 
     fn run(&self, request: &SearchRequest, force_answer: bool) -> Result<SearchResponse> {
         Engine::validate(request)?;
+        request.check_deadline("queue")?;
         let searcher = self.reader.searcher();
         let plan = self.plan_with(&searcher, &request.query);
         let cited = identifiers::records_citing(&searcher, &self.open.fields, &plan)?;
+        request.check_deadline("planning")?;
+        // Filter values are normalised once per request, not per candidate.
+        let filters = request.filters.resolve();
         let passes = |i: usize| {
-            self.passes(i, &request.filters) && cited.as_ref().is_none_or(|c| c.contains(&i))
+            (filters.is_empty() || filters.matches(&self.keys[i]))
+                && cited.as_ref().is_none_or(|c| c.contains(&i))
         };
         let query = (!plan.is_empty())
             .then(|| plan.to_query(&self.open.fields, &request.filters, cited.is_some()));
@@ -335,19 +360,21 @@ impl Engine {
         let candidates = self.ranking.fusion.candidates.max(request.limit);
         let bm25 = match (&query, mode) {
             (Some(q), Mode::Bm25 | Mode::Hybrid) => {
-                bm25::search(&searcher, &self.open.fields, q.as_ref(), candidates)?
+                bm25::search(&searcher, q.as_ref(), candidates)?
                     .into_iter()
                     .map(|s| (s.record, s.score))
                     .collect()
             }
             _ => Vec::new(),
         };
+        request.check_deadline("bm25")?;
         let vector = match mode {
             Mode::Semantic | Mode::Hybrid => {
-                self.vector_candidates(&request.query, candidates, &passes, &mut warnings)
+                self.vector_candidates(request, candidates, &passes, &mut warnings)?
             }
             Mode::Bm25 => Vec::new(),
         };
+        request.check_deadline("vectors")?;
         let fusion = &self.ranking.fusion;
         let mut fused = hybrid::fuse(&bm25, &vector, fusion.rrf_k);
         if who && mode == Mode::Hybrid {
@@ -358,6 +385,7 @@ impl Engine {
                 fusion,
             );
         }
+        request.check_deadline("fusion")?;
         let question = self.question(&searcher, &request.query);
         let records = &self.open.records;
         let fused = hybrid::with_coverage(
@@ -433,24 +461,26 @@ impl Engine {
     /// and leaves BM25 to answer alone.
     fn vector_candidates(
         &self,
-        query: &str,
+        request: &SearchRequest,
         k: usize,
         passes: &dyn Fn(usize) -> bool,
         warnings: &mut Vec<String>,
-    ) -> Vec<(usize, f32)> {
+    ) -> Result<Vec<(usize, f32)>> {
         let Some(semantic) = &self.semantic else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
-        match semantic
+        let embedded = semantic
             .embedder
-            .embed_query(&query::embedding_text(query, &self.synonyms))
-        {
+            .embed_query(&query::embedding_text(&request.query, &self.synonyms));
+        // Waiting for the model is where a loaded server spends its time.
+        request.check_deadline("embedding")?;
+        Ok(match embedded {
             Ok(v) => semantic.index.search(&v, k, passes),
             Err(e) => {
                 warnings.push(format!("query embedding failed ({e}); BM25 results only"));
                 Vec::new()
             }
-        }
+        })
     }
 
     /// The first `limit` fused candidates as hits, scored in the mode's own
@@ -547,12 +577,7 @@ impl Engine {
                         ..Filters::default()
                     };
                     let query = plan.to_query(&self.open.fields, &filters, false);
-                    let found = bm25::search(
-                        &searcher,
-                        &self.open.fields,
-                        query.as_ref(),
-                        CLAUSE_CANDIDATES,
-                    )?;
+                    let found = bm25::search(&searcher, query.as_ref(), CLAUSE_CANDIDATES)?;
                     candidates.extend(found.into_iter().map(|s| s.record));
                 }
             }

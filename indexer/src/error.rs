@@ -34,6 +34,11 @@ pub enum Error {
     #[error("embedding model unavailable: {0}")]
     Model(String),
 
+    /// The request's deadline passed before the search finished; the rest
+    /// of its work was abandoned.
+    #[error("deadline exceeded during {0}")]
+    Deadline(&'static str),
+
     #[error("{0}")]
     Other(String),
 }
@@ -49,6 +54,7 @@ impl Error {
             Error::Damaged { .. } => "damaged_index",
             Error::Query(_) => "invalid_query",
             Error::Model(_) => "model_unavailable",
+            Error::Deadline(_) => "timeout",
             Error::Other(_) => "internal",
         }
     }

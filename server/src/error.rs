@@ -20,6 +20,11 @@ pub struct ErrorBody {
     /// model_unavailable, damaged_index, index, io, invalid_catalog, internal.
     #[schema(example = "invalid_request")]
     pub code: String,
+    /// The request's `x-request-id` (also a response header and in the
+    /// server's log lines), to quote when reporting a problem.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(example = "6f1c2a9e-3b1d-4c6e-9a51-0d2f7b8e4c10")]
+    pub request_id: Option<String>,
 }
 
 /// An error a handler returns; it renders as [`ErrorBody`].
@@ -30,6 +35,9 @@ pub struct ApiError {
     pub en: String,
     /// See [`ErrorBody::code`].
     pub code: &'static str,
+    /// Seconds after which a retry may succeed (the `Retry-After` header),
+    /// for overload and timeouts.
+    pub retry_after: Option<u32>,
 }
 
 /// The code an error of this status has unless it names a finer one.
@@ -56,7 +64,24 @@ impl ApiError {
             zh: zh.into(),
             en: en.into(),
             code: code_of(status),
+            retry_after: None,
         }
+    }
+
+    /// The same error with a `Retry-After: secs` header.
+    pub fn with_retry_after(mut self, secs: u32) -> Self {
+        self.retry_after = Some(secs);
+        self
+    }
+
+    /// A pool's queue is full: refused at once, to be retried shortly.
+    pub fn overloaded(pool: &str) -> Self {
+        ApiError::unavailable(
+            "服务繁忙，请稍后重试",
+            format!("the server is busy ({pool} queue full); retry shortly"),
+        )
+        .with_code("overloaded")
+        .with_retry_after(1)
     }
 
     /// The same error with a finer code than its status gives.
@@ -94,6 +119,7 @@ impl ApiError {
         ErrorBody {
             error: self.message(),
             code: self.code.to_string(),
+            request_id: None,
         }
     }
 }
@@ -113,7 +139,13 @@ impl IntoResponse for ApiError {
         } else {
             tracing::debug!(status = self.status.as_u16(), error = %self.en, "request rejected");
         }
-        (self.status, Json(self.body())).into_response()
+        let mut response = (self.status, Json(self.body())).into_response();
+        if let Some(secs) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }
 
@@ -127,6 +159,10 @@ impl From<qsearch::Error> for ApiError {
             qsearch::Error::Model(msg) => ApiError::unavailable(
                 "语义模型暂不可用，请改用关键词检索 (mode=bm25)",
                 format!("embedding model unavailable: {msg}"),
+            ),
+            qsearch::Error::Deadline(stage) => ApiError::unavailable(
+                "请求超时，请稍后重试",
+                format!("the request's deadline passed during {stage}; try again later"),
             ),
             other => ApiError::internal(other.to_string()),
         };

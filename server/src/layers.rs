@@ -115,3 +115,42 @@ pub async fn json_errors(request: Request, next: Next) -> Response {
     }
     Response::from_parts(parts, json.into_body())
 }
+
+/// Error bodies name the request's `x-request-id` (set by the outer
+/// request-id layer) as `request_id`, so a user can quote it and an
+/// operator find its log lines.
+pub async fn request_id_in_errors(request: Request, next: Next) -> Response {
+    let id = request
+        .headers()
+        .get(crate::REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned);
+    let response = next.run(request).await;
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let Some(id) = id else {
+        return response;
+    };
+    if !(status.is_client_error() || status.is_server_error()) || !is_json {
+        return response;
+    }
+    let (mut parts, body) = response.into_parts();
+    // Error bodies are a few hundred bytes.
+    let Ok(bytes) = axum::body::to_bytes(body, 64 * 1024).await else {
+        return ApiError::internal("cannot read an error body").into_response();
+    };
+    let mut value: serde_json::Value = match serde_json::from_slice(&bytes) {
+        Ok(value) => value,
+        Err(_) => return Response::from_parts(parts, axum::body::Body::from(bytes)),
+    };
+    if let Some(object) = value.as_object_mut() {
+        object.insert("request_id".into(), serde_json::Value::String(id));
+    }
+    let bytes = serde_json::to_vec(&value).unwrap_or_else(|_| bytes.to_vec());
+    parts.headers.remove(header::CONTENT_LENGTH);
+    Response::from_parts(parts, axum::body::Body::from(bytes))
+}

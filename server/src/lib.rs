@@ -13,8 +13,10 @@ pub mod conn;
 pub mod error;
 pub mod extract;
 pub mod layers;
+pub mod metrics;
 pub mod openapi;
 pub mod page;
+pub mod settings;
 pub mod shutdown;
 pub mod state;
 
@@ -35,9 +37,12 @@ use tokio::net::TcpListener;
 use tower::ServiceBuilder;
 use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::LatencyUnit;
+use tower_http::compression::CompressionLayer;
+use tower_http::compression::predicate::{NotForContentType, Predicate, SizeAbove};
 use tower_http::cors::{Any, CorsLayer};
 use tower_http::limit::RequestBodyLimitLayer;
-use tower_http::trace::{DefaultMakeSpan, DefaultOnFailure, DefaultOnResponse, TraceLayer};
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::{DefaultOnFailure, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 pub use error::{ApiError, ErrorBody};
@@ -45,6 +50,11 @@ pub use state::{AppState, Limits};
 
 /// Where `qsearch serve` listens unless told otherwise: loopback only.
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+/// The request id header: taken from the request when the client sends
+/// one, made up (a UUID) otherwise; echoed on the response, recorded on every
+/// log line of the request and in error bodies.
+pub const REQUEST_ID: &str = "x-request-id";
 
 /// Largest request body accepted (the API is GET-only).
 pub const MAX_BODY_BYTES: usize = 16 * 1024;
@@ -164,13 +174,28 @@ async fn accept_failed(e: std::io::Error) {
     tokio::time::sleep(Duration::from_secs(1)).await;
 }
 
-/// All routes with their layers. From the outside in: request log, security
-/// headers, CORS (GET from anywhere), deadline, concurrency limit, JSON bodies
-/// for errors made by layers and extractors, body limit.
+/// All routes with their layers. From the outside in: request id (taken or
+/// made, and echoed), request log (its span carries the id), request ids in
+/// error bodies, compression (gzip, br), security headers, CORS (GET from
+/// anywhere), deadline, concurrency limit, JSON bodies for errors made by
+/// layers and extractors, body limit; inside the router, per-route metrics.
 pub fn router(state: AppState) -> Router {
     let limits = state.limits().clone();
     let trace = TraceLayer::new_for_http()
-        .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+        .make_span_with(|request: &axum::http::Request<_>| {
+            let id = request
+                .headers()
+                .get(REQUEST_ID)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("-");
+            tracing::info_span!(
+                "request",
+                method = %request.method(),
+                uri = %request.uri(),
+                version = ?request.version(),
+                request_id = %id,
+            )
+        })
         .on_request(())
         .on_response(
             DefaultOnResponse::new()
@@ -185,16 +210,30 @@ pub fn router(state: AppState) -> Router {
     let cors = CorsLayer::new()
         .allow_origin(Any)
         .allow_methods([Method::GET, Method::HEAD])
-        .allow_headers([header::ACCEPT, header::CONTENT_TYPE]);
+        .allow_headers([header::ACCEPT, header::CONTENT_TYPE])
+        .expose_headers([header::HeaderName::from_static(REQUEST_ID)]);
+    let request_id = header::HeaderName::from_static(REQUEST_ID);
+    // Text, JSON, JavaScript, CSS, SVG; not the tiniest bodies.
+    let compression = CompressionLayer::new()
+        .gzip(true)
+        .br(true)
+        .quality(tower_http::CompressionLevel::Fastest)
+        .compress_when(SizeAbove::new(256).and(NotForContentType::IMAGES));
     Router::new()
         .merge(api::routes())
         .merge(page::routes())
+        .route("/metrics", axum::routing::get(metrics::metrics))
         .fallback(layers::not_found)
         .method_not_allowed_fallback(layers::method_not_allowed)
+        .layer(from_fn_with_state(state.clone(), metrics::track))
         .with_state(state)
         .layer(
             ServiceBuilder::new()
+                .layer(SetRequestIdLayer::new(request_id.clone(), MakeRequestUuid))
                 .layer(trace)
+                .layer(PropagateRequestIdLayer::new(request_id))
+                .layer(from_fn(layers::request_id_in_errors))
+                .layer(compression)
                 .layer(from_fn(layers::security_headers))
                 .layer(cors)
                 .layer(from_fn_with_state(limits.timeout, layers::deadline))

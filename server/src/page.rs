@@ -1,7 +1,7 @@
 //! The web page: `index.html`, `app.js` and `style.css`, embedded in the binary.
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use rust_embed::RustEmbed;
@@ -22,19 +22,49 @@ pub fn routes() -> Router<AppState> {
         .route("/assets/{*file}", get(asset))
 }
 
-async fn index() -> Response {
-    serve_asset("index.html")
+async fn index(headers: HeaderMap) -> Response {
+    serve_asset("index.html", &headers)
 }
 
-async fn asset(ApiPath(file): ApiPath<String>) -> Response {
-    serve_asset(&file)
+async fn asset(headers: HeaderMap, ApiPath(file): ApiPath<String>) -> Response {
+    serve_asset(&file, &headers)
 }
 
-fn serve_asset(name: &str) -> Response {
+/// An asset's entity tag: its content's SHA-256 (computed at build time by
+/// rust-embed), so it changes exactly when the file does; weak, because the
+/// compression layer may send the same content in another encoding.
+fn etag(file: &rust_embed::EmbeddedFile) -> String {
+    let hash = file.metadata.sha256_hash();
+    let hex: String = hash[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("W/\"{hex}\"")
+}
+
+/// Whether `If-None-Match` names this tag (or is `*`); weak tags compare
+/// equal to strong ones, as RFC 9110 asks for this header.
+fn not_modified(headers: &HeaderMap, tag: &str) -> bool {
+    let tag = tag.trim_start_matches("W/");
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == tag)
+}
+
+fn serve_asset(name: &str, request: &HeaderMap) -> Response {
     match Assets::get(name) {
         Some(file) => {
-            let mut response = file.data.into_owned().into_response();
+            let tag = etag(&file);
+            let mut response = if not_modified(request, &tag) {
+                StatusCode::NOT_MODIFIED.into_response()
+            } else {
+                file.data.into_owned().into_response()
+            };
             let headers = response.headers_mut();
+            if let Ok(value) = HeaderValue::from_str(&tag) {
+                headers.insert(header::ETAG, value);
+            }
             headers.insert(
                 header::CONTENT_TYPE,
                 HeaderValue::from_static(content_type(name)),

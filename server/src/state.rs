@@ -2,6 +2,7 @@
 //! semaphores that keep keyword requests apart from embedding requests.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::Duration;
 
 use qsearch::engine::EngineOptions;
@@ -28,6 +29,13 @@ pub struct Limits {
     /// Searches that embed the query (semantic, hybrid) running at once; they
     /// have their own permits so a slow embedding never holds up bm25.
     pub semantic_searches: usize,
+    /// Keyword searches that may wait for a permit; one more is refused at
+    /// once (503 `overloaded` with `Retry-After`).
+    pub keyword_queue: usize,
+    /// Embedding searches that may wait for a permit; one more is refused.
+    pub semantic_queue: usize,
+    /// Query vectors remembered (LRU) by the embedder.
+    pub query_cache_size: usize,
 }
 
 impl Default for Limits {
@@ -41,6 +49,9 @@ impl Default for Limits {
             concurrency: 256,
             keyword_searches: (cores * 2).max(4),
             semantic_searches: cores.max(2),
+            keyword_queue: 256,
+            semantic_queue: 128,
+            query_cache_size: qsearch::embed::embedder::QUERY_CACHE_SIZE,
         }
     }
 }
@@ -55,8 +66,9 @@ struct Inner {
     engine: Arc<Engine>,
     paths: Paths,
     limits: Limits,
-    keyword: Semaphore,
-    semantic: Semaphore,
+    keyword: Pool,
+    semantic: Pool,
+    metrics: crate::metrics::Metrics,
     /// The seeds' signature at the last check, and whether they differed
     /// from what the index was built from.
     seeds_check: std::sync::Mutex<Option<(SeedsSignature, bool)>>,
@@ -66,11 +78,17 @@ type SeedsSignature = Vec<(String, u64, Option<std::time::SystemTime>)>;
 
 impl AppState {
     pub fn new(engine: Arc<Engine>, paths: Paths, limits: Limits) -> Self {
+        if let Some(semantic) = engine.semantic() {
+            semantic
+                .embedder
+                .set_query_cache_size(limits.query_cache_size);
+        }
         let inner = Inner {
             engine,
             paths,
-            keyword: Semaphore::new(limits.keyword_searches.max(1)),
-            semantic: Semaphore::new(limits.semantic_searches.max(1)),
+            keyword: Pool::new("keyword", limits.keyword_searches, limits.keyword_queue),
+            semantic: Pool::new("semantic", limits.semantic_searches, limits.semantic_queue),
+            metrics: Default::default(),
             limits,
             seeds_check: std::sync::Mutex::new(None),
         };
@@ -132,6 +150,10 @@ impl AppState {
         &self.inner.limits
     }
 
+    pub fn metrics(&self) -> &crate::metrics::Metrics {
+        &self.inner.metrics
+    }
+
     /// Runs a search on the blocking pool, under the permits of its mode.
     pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse, ApiError> {
         self.run(request, Engine::search).await
@@ -144,19 +166,32 @@ impl AppState {
 
     async fn run(
         &self,
-        request: SearchRequest,
+        mut request: SearchRequest,
         run: fn(&Engine, &SearchRequest) -> qsearch::Result<SearchResponse>,
     ) -> Result<SearchResponse, ApiError> {
-        let semaphore = match request.mode {
-            Mode::Bm25 => &self.inner.keyword,
-            Mode::Semantic | Mode::Hybrid => &self.inner.semantic,
-        };
-        let _permit = semaphore
-            .acquire()
-            .await
-            .map_err(|_| ApiError::unavailable("服务正在关闭", "the server is shutting down"))?;
+        let pool = self.pool(request.mode);
+        // Refused at once when the queue is full; a request whose client
+        // went away while it waited never starts (the future is dropped).
+        let _admitted = pool.admit()?;
+        // The deadline layer answers 503 at `timeout`; the search stops at
+        // its next stage once that has passed, instead of finishing unseen.
+        request
+            .deadline
+            .get_or_insert(std::time::Instant::now() + self.inner.limits.timeout);
+        let _permit =
+            pool.permits.acquire().await.map_err(|_| {
+                ApiError::unavailable("服务正在关闭", "the server is shutting down")
+            })?;
         self.blocking(move |engine| run(engine, &request).map_err(ApiError::from))
             .await
+    }
+
+    /// The pool a search of this mode runs in.
+    pub fn pool(&self, mode: Mode) -> &Pool {
+        match mode {
+            Mode::Bm25 => &self.inner.keyword,
+            Mode::Semantic | Mode::Hybrid => &self.inner.semantic,
+        }
     }
 
     /// Runs `work` with the engine on the blocking pool.
@@ -166,7 +201,79 @@ impl AppState {
         F: FnOnce(&Engine) -> Result<T, ApiError> + Send + 'static,
     {
         let engine = Arc::clone(&self.inner.engine);
-        tokio::task::spawn_blocking(move || work(&engine)).await?
+        // The request's span (with its request id) follows the work.
+        let span = tracing::Span::current();
+        tokio::task::spawn_blocking(move || span.in_scope(|| work(&engine))).await?
+    }
+}
+
+/// A bounded pool of search permits: `permits` searches run, up to `queue`
+/// more wait, and any further one is refused at once.
+pub struct Pool {
+    pub name: &'static str,
+    permits: Semaphore,
+    size: usize,
+    /// Searches admitted (running or waiting).
+    admitted: AtomicUsize,
+    capacity: usize,
+    shed: AtomicU64,
+}
+
+/// A search's place in a [`Pool`], given back when dropped.
+pub struct Admitted<'a>(&'a Pool);
+
+impl Drop for Admitted<'_> {
+    fn drop(&mut self) {
+        self.0.admitted.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+impl Pool {
+    fn new(name: &'static str, permits: usize, queue: usize) -> Pool {
+        let size = permits.max(1);
+        Pool {
+            name,
+            permits: Semaphore::new(size),
+            size,
+            admitted: AtomicUsize::new(0),
+            capacity: size + queue,
+            shed: AtomicU64::new(0),
+        }
+    }
+
+    /// A place in the pool, or `503 overloaded` when it is full.
+    pub fn admit(&self) -> Result<Admitted<'_>, ApiError> {
+        let before = self.admitted.fetch_add(1, Ordering::AcqRel);
+        let admitted = Admitted(self);
+        if before >= self.capacity {
+            drop(admitted);
+            self.shed.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(pool = self.name, "queue full; request refused");
+            return Err(ApiError::overloaded(self.name));
+        }
+        Ok(admitted)
+    }
+
+    /// Searches running now.
+    pub fn running(&self) -> usize {
+        self.size - self.permits.available_permits().min(self.size)
+    }
+
+    /// Searches waiting for a permit now.
+    pub fn waiting(&self) -> usize {
+        self.admitted
+            .load(Ordering::Acquire)
+            .saturating_sub(self.running())
+    }
+
+    /// Searches that may wait for a permit.
+    pub fn queue(&self) -> usize {
+        self.capacity - self.size
+    }
+
+    /// Searches refused because the queue was full, since the start.
+    pub fn shed(&self) -> u64 {
+        self.shed.load(Ordering::Relaxed)
     }
 }
 

@@ -70,6 +70,7 @@ impl SearchOptions {
                 department: self.department.clone(),
             },
             explain: self.explain,
+            deadline: None,
         }
     }
 }

@@ -1,8 +1,11 @@
 //! The embedding model: fastembed over a user-defined ONNX model, with ONNX
 //! Runtime loaded dynamically from a known file.
 //!
-//! `TextEmbedding::embed` takes `&mut self`, so the model sits behind a
+//! `TextEmbedding::embed` takes `&mut self`, so each session sits behind a
 //! mutex: the engine stays `Sync`, and keyword-only requests never touch it.
+//! One session with two intra-op threads by default; `QSEARCH_EMBED_SESSIONS=2`
+//! loads two with one thread each (≈1.5–1.8× the distinct-query rate on 2
+//! cores, but ~300 MiB more RSS, over the 1 GiB budget: docs/PERFORMANCE.md).
 
 use std::path::Path;
 use std::sync::{Mutex, OnceLock};
@@ -22,11 +25,20 @@ const INTRA_THREADS: usize = 2;
 pub const QUERY_CACHE_SIZE: usize = 4096;
 
 pub struct Embedder {
-    model: Mutex<TextEmbedding>,
+    /// Sessions, each behind its own mutex (one unless
+    /// `QSEARCH_EMBED_SESSIONS` asks for more).
+    models: Vec<Mutex<TextEmbedding>>,
+    /// Round-robin start for callers when every session is busy.
+    next: std::sync::atomic::AtomicUsize,
     /// Query text (prefix included) → its vector, least recently used out.
     queries: Mutex<lru::LruCache<String, Vec<f32>>>,
     cache_hits: std::sync::atomic::AtomicU64,
     cache_misses: std::sync::atomic::AtomicU64,
+    /// Model calls, texts embedded by them, and nanoseconds spent in them
+    /// (waiting for the mutex not included).
+    calls: std::sync::atomic::AtomicU64,
+    texts: std::sync::atomic::AtomicU64,
+    nanos: std::sync::atomic::AtomicU64,
     pub config: super::config::ModelConfig,
     pub fingerprint: String,
     config_path: std::path::PathBuf,
@@ -58,31 +70,49 @@ impl Embedder {
     /// too old runtime is an error, never a panic.
     pub fn load(model: &ModelDir, runtime: &Path) -> Result<Embedder> {
         let environment = load_runtime(runtime)?;
-        let files = TokenizerFiles {
-            tokenizer_file: model.read("tokenizer.json")?,
-            config_file: model.read("config.json")?,
-            special_tokens_map_file: model.read("special_tokens_map.json")?,
-            tokenizer_config_file: model.read("tokenizer_config.json")?,
-        };
         let pooling = match model.config.pooling.as_str() {
             "cls" => Pooling::Cls,
             _ => Pooling::Mean,
         };
-        let user_model =
-            UserDefinedEmbeddingModel::new(model.read("model.onnx")?, files).with_pooling(pooling);
-        let options = InitOptionsUserDefined::new()
-            .with_environment(environment)
-            .with_max_length(model.config.max_length)
-            .with_intra_threads(INTRA_THREADS);
-        let text_embedding = TextEmbedding::try_new_from_user_defined(user_model, options)
-            .map_err(|e| Error::Model(format!("cannot load model {}: {e}", model.dir.display())))?;
+        // One session with INTRA_THREADS threads, or (QSEARCH_EMBED_SESSIONS)
+        // several with the threads divided among them.
+        let sessions = std::env::var("QSEARCH_EMBED_SESSIONS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .unwrap_or(1)
+            .clamp(1, 8);
+        let threads = (INTRA_THREADS / sessions).max(1);
+        let mut models = Vec::with_capacity(sessions);
+        for _ in 0..sessions {
+            let files = TokenizerFiles {
+                tokenizer_file: model.read("tokenizer.json")?,
+                config_file: model.read("config.json")?,
+                special_tokens_map_file: model.read("special_tokens_map.json")?,
+                tokenizer_config_file: model.read("tokenizer_config.json")?,
+            };
+            let user_model = UserDefinedEmbeddingModel::new(model.read("model.onnx")?, files)
+                .with_pooling(pooling.clone());
+            let options = InitOptionsUserDefined::new()
+                .with_environment(environment.clone())
+                .with_max_length(model.config.max_length)
+                .with_intra_threads(threads);
+            let text_embedding = TextEmbedding::try_new_from_user_defined(user_model, options)
+                .map_err(|e| {
+                    Error::Model(format!("cannot load model {}: {e}", model.dir.display()))
+                })?;
+            models.push(Mutex::new(text_embedding));
+        }
         let capacity =
             std::num::NonZeroUsize::new(QUERY_CACHE_SIZE).expect("the cache size is not zero");
         let embedder = Embedder {
-            model: Mutex::new(text_embedding),
+            models,
+            next: Default::default(),
             queries: Mutex::new(lru::LruCache::new(capacity)),
             cache_hits: Default::default(),
             cache_misses: Default::default(),
+            calls: Default::default(),
+            texts: Default::default(),
+            nanos: Default::default(),
             config: model.config.clone(),
             fingerprint: model.fingerprint(),
             config_path: model.dir.join(super::config::MODEL_CONFIG),
@@ -136,14 +166,51 @@ impl Embedder {
         )
     }
 
+    /// How many query vectors are remembered (at least one); shrinking
+    /// drops the least recently used.
+    pub fn set_query_cache_size(&self, size: usize) {
+        let size = std::num::NonZeroUsize::new(size.max(1)).expect("at least one");
+        if let Ok(mut cache) = self.queries.lock() {
+            cache.resize(size);
+        }
+    }
+
+    /// The query-vector cache's capacity.
+    pub fn query_cache_size(&self) -> usize {
+        self.queries.lock().map_or(0, |c| c.cap().get())
+    }
+
+    /// Model calls, texts they embedded and seconds they took, since the
+    /// model was loaded.
+    pub fn embed_stats(&self) -> EmbedStats {
+        use std::sync::atomic::Ordering;
+        EmbedStats {
+            calls: self.calls.load(Ordering::Relaxed),
+            texts: self.texts.load(Ordering::Relaxed),
+            seconds: self.nanos.load(Ordering::Relaxed) as f64 / 1e9,
+        }
+    }
+
     fn embed(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
-        let mut model = self
-            .model
-            .lock()
-            .map_err(|_| Error::Model("embedding model lock poisoned".into()))?;
-        let mut vectors = model
-            .embed(texts, Some(batch))
-            .map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
+        use std::sync::atomic::Ordering;
+        // A free session if there is one, else wait for the next in turn.
+        let mut model = match self.models.iter().find_map(|m| m.try_lock().ok()) {
+            Some(model) => model,
+            None => {
+                let i = self.next.fetch_add(1, Ordering::Relaxed) % self.models.len();
+                self.models[i]
+                    .lock()
+                    .map_err(|_| Error::Model("embedding model lock poisoned".into()))?
+            }
+        };
+        let started = std::time::Instant::now();
+        let embedded = model.embed(texts, Some(batch));
+        drop(model);
+        self.calls.fetch_add(1, Ordering::Relaxed);
+        self.texts.fetch_add(texts.len() as u64, Ordering::Relaxed);
+        self.nanos
+            .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
+        let mut vectors = embedded.map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
         if let Some(v) = vectors.iter().find(|v| v.len() != self.config.dimensions) {
             return Err(Error::Model(format!(
                 "the model outputs {}-dimensional vectors but {} says dimensions = {}; correct it there",
@@ -157,6 +224,14 @@ impl Embedder {
         }
         Ok(vectors)
     }
+}
+
+/// What the model has done since it was loaded ([`Embedder::embed_stats`]).
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct EmbedStats {
+    pub calls: u64,
+    pub texts: u64,
+    pub seconds: f64,
 }
 
 /// Scales a vector to unit length, so cosine is a dot product.

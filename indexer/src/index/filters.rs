@@ -83,14 +83,47 @@ impl Filters {
         })
     }
 
-    /// The same decision the index makes, for the vector half.
+    /// The same decision the index makes, for the vector half. Normalises
+    /// the filter values on every call; a search resolves them once
+    /// ([`Filters::resolve`]) and checks every candidate against that.
     pub fn matches(&self, keys: &FilterKeys) -> bool {
-        let has =
-            |wanted: Option<String>, values: &[String]| wanted.is_none_or(|w| values.contains(&w));
-        has(self.bureau_key(), &keys.bureau)
-            && has(self.province_key(), &keys.province)
+        self.resolve().matches(keys)
+    }
+
+    /// The filter values normalised once, to check many records against.
+    pub fn resolve(&self) -> ResolvedFilters {
+        ResolvedFilters {
+            bureau: self.bureau_key(),
+            province: self.province_key(),
+            section: self.section,
+            department: self.department_key(),
+        }
+    }
+}
+
+/// [`Filters`] with their values normalised (and departments resolved):
+/// checking a record is then only comparisons.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResolvedFilters {
+    bureau: Option<String>,
+    province: Option<String>,
+    section: Option<SectionKind>,
+    department: Option<String>,
+}
+
+impl ResolvedFilters {
+    pub fn is_empty(&self) -> bool {
+        self == &ResolvedFilters::default()
+    }
+
+    pub fn matches(&self, keys: &FilterKeys) -> bool {
+        let has = |wanted: &Option<String>, values: &[String]| {
+            wanted.as_ref().is_none_or(|w| values.contains(w))
+        };
+        has(&self.bureau, &keys.bureau)
+            && has(&self.province, &keys.province)
             && self.section.is_none_or(|s| s.as_str() == keys.section)
-            && has(self.department_key(), &keys.department)
+            && has(&self.department, &keys.department)
     }
 }
 

@@ -16,7 +16,7 @@ use sha2::{Digest, Sha256};
 use tantivy::directory::{Directory, FileHandle};
 use tantivy::{Index, ReloadPolicy};
 
-pub use filters::{FilterKeys, Filters};
+pub use filters::{FilterKeys, Filters, ResolvedFilters};
 pub use schema::IndexFields;
 pub use store::{FORMAT_VERSION, Generation, IndexStore, Live, Manifest};
 

@@ -91,3 +91,34 @@ impl IndexFields {
         ]
     }
 }
+
+/// Reads documents' record indexes from the `record_idx` fast field (a
+/// column per segment, opened once), never from the stored document.
+pub struct RecordIds<'a> {
+    searcher: &'a tantivy::Searcher,
+    columns: Vec<Option<tantivy::columnar::Column<u64>>>,
+}
+
+impl<'a> RecordIds<'a> {
+    pub fn new(searcher: &'a tantivy::Searcher) -> Self {
+        RecordIds {
+            searcher,
+            columns: vec![None; searcher.segment_readers().len()],
+        }
+    }
+
+    /// The record index of a document, if it has one.
+    pub fn of(&mut self, address: tantivy::DocAddress) -> tantivy::Result<Option<usize>> {
+        let segment = address.segment_ord as usize;
+        let column = match &mut self.columns[segment] {
+            Some(column) => column,
+            slot => slot.insert(
+                self.searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .u64("record_idx")?,
+            ),
+        };
+        Ok(column.first(address.doc_id).map(|idx| idx as usize))
+    }
+}

@@ -1,12 +1,11 @@
 //! The keyword half: BM25 over the tantivy index.
 
+use tantivy::Searcher;
 use tantivy::collector::TopDocs;
 use tantivy::query::Query;
-use tantivy::schema::Value;
-use tantivy::{Searcher, TantivyDocument};
 
 use crate::error::Result;
-use crate::index::IndexFields;
+use crate::index::schema::RecordIds;
 
 /// One BM25 candidate: record index and score, best first.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -17,21 +16,15 @@ pub struct Scored {
 
 /// Runs a query and returns up to `limit` candidates, best first; ties are
 /// broken by record order so results are deterministic.
-pub fn search(
-    searcher: &Searcher,
-    fields: &IndexFields,
-    query: &dyn Query,
-    limit: usize,
-) -> Result<Vec<Scored>> {
+pub fn search(searcher: &Searcher, query: &dyn Query, limit: usize) -> Result<Vec<Scored>> {
     let top = searcher.search(query, &TopDocs::with_limit(limit.max(1)).order_by_score())?;
+    // The record index comes from the fast field: no stored document is
+    // loaded (or decompressed) per hit.
+    let mut ids = RecordIds::new(searcher);
     let mut out = Vec::with_capacity(top.len());
     for (score, address) in top {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        if let Some(idx) = doc.get_first(fields.record_idx).and_then(|v| v.as_u64()) {
-            out.push(Scored {
-                record: idx as usize,
-                score,
-            });
+        if let Some(record) = ids.of(address)? {
+            out.push(Scored { record, score });
         }
     }
     out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.record.cmp(&b.record)));

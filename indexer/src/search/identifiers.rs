@@ -12,8 +12,8 @@ use std::collections::HashSet;
 
 use tantivy::collector::DocSetCollector;
 use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
-use tantivy::schema::{IndexRecordOption, Value};
-use tantivy::{Searcher, TantivyDocument, Term};
+use tantivy::schema::IndexRecordOption;
+use tantivy::{Searcher, Term};
 
 use super::QueryPlan;
 use crate::error::Result;
@@ -35,11 +35,11 @@ pub fn records_citing(
         .map(|spellings| (Occur::Must, in_any_field(fields, spellings)))
         .collect();
     let addresses = searcher.search(&BooleanQuery::new(required), &DocSetCollector)?;
+    let mut ids = crate::index::schema::RecordIds::new(searcher);
     let mut records = HashSet::with_capacity(addresses.len());
     for address in addresses {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        if let Some(idx) = doc.get_first(fields.record_idx).and_then(|v| v.as_u64()) {
-            records.insert(idx as usize);
+        if let Some(idx) = ids.of(address)? {
+            records.insert(idx);
         }
     }
     Ok((!records.is_empty()).then_some(records))

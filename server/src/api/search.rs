@@ -57,6 +57,7 @@ impl SearchParams {
                 department: params::optional_text("department", self.department.as_deref())?,
             },
             explain: params::flag("explain", self.explain.as_deref())?,
+            deadline: None,
         };
         qsearch::Engine::validate(&request)?;
         Ok(request)
