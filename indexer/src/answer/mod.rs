@@ -23,7 +23,10 @@
 
 mod question;
 
-pub use question::{Concept, GENERIC_DUTY_WORDS, Question, idf};
+mod vocabulary;
+
+pub use question::{Concept, Question, idf};
+pub use vocabulary::{Vocabulary, vocabulary};
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -513,10 +516,6 @@ fn aspect_bonus(
     (1.0 + net / aspect_terms as f32).max(0.1)
 }
 
-/// Markers after which a clause's preceding words are excluded, not
-/// assigned: "安装、使用之外的环节" is every stage except installation and use.
-const EXCLUSION_MARKERS: [&str; 2] = ["之外", "以外"];
-
 /// The aspect terms a duty text assigns, and how many it only mentions to
 /// exclude (within a clause, before 之外/以外, or between 除 and 外).
 fn match_aspect<'t>(text: &str, terms: &'t [String]) -> (Vec<&'t str>, usize) {
@@ -547,9 +546,10 @@ fn match_aspect<'t>(text: &str, terms: &'t [String]) -> (Vec<&'t str>, usize) {
 
 /// Splits a clause into its excluded words and the rest, if it excludes any.
 fn exclusion_split(clause: &str) -> Option<(&str, &str)> {
-    if let Some(at) = EXCLUSION_MARKERS
+    if let Some(at) = vocabulary()
+        .exclusion_markers
         .iter()
-        .filter_map(|m| clause.find(m))
+        .filter_map(|m| clause.find(m.as_str()))
         .min()
     {
         let start = clause[..at].rfind('除').map_or(0, |p| p + '除'.len_utf8());
@@ -560,17 +560,17 @@ fn exclusion_split(clause: &str) -> Option<(&str, &str)> {
     Some((&clause[start..end], &clause[end..]))
 }
 
-/// Words after a department's name that make a clause that department's
-/// duty (市场监管局负责…).
-const OWNING_VERBS: [&str; 4] = ["负责", "承担", "主管", "牵头"];
-
 /// The department a clause of a duty text assigns itself to, when it begins
 /// with a department's name and a duty verb.
 fn clause_owner<'t>(clause: &str, table: &'t DepartmentTable) -> Option<(&'t str, String)> {
     let clause = clause.trim_start_matches(|c: char| c.is_whitespace() || c.is_ascii_digit());
     let (start, end, name) = table.find_mentions(clause).into_iter().next()?;
-    (start == 0 && OWNING_VERBS.iter().any(|v| clause[end..].starts_with(v)))
-        .then(|| (name, clause[..end].to_string()))
+    (start == 0
+        && vocabulary()
+            .owning_verbs
+            .iter()
+            .any(|v| clause[end..].starts_with(v.as_str())))
+    .then(|| (name, clause[..end].to_string()))
 }
 
 /// A boundary row whose cell holds several departments' duties ("商务局负责

@@ -14,25 +14,6 @@
 
 use crate::tokenizer::{ChineseAnalyzer, Synonyms, fold, is_stopword};
 
-/// Words nearly every duty uses (监管, 负责, 环节 …): they name neither a
-/// matter nor an aspect, and matching them would favour long duty texts.
-pub const GENERIC_DUTY_WORDS: [&str; 14] = [
-    "监管",
-    "监督",
-    "管理",
-    "监督管理",
-    "负责",
-    "承担",
-    "环节",
-    "工作",
-    "问题",
-    "部门",
-    "单位",
-    "依法",
-    "进行",
-    "有关",
-];
-
 /// One content word of a question.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Concept {
@@ -206,7 +187,7 @@ impl Question {
 /// (or a Latin word), not a stop word, not a generic duty verb.
 fn is_content_word(word: &str) -> bool {
     let long_enough = word.chars().count() >= 2;
-    long_enough && !is_stopword(word) && !GENERIC_DUTY_WORDS.contains(&word)
+    long_enough && !is_stopword(word) && !super::vocabulary::vocabulary().is_generic_duty_word(word)
 }
 
 /// Glossary phrases (English, multi-word) found in the folded query, with
