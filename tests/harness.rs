@@ -358,6 +358,7 @@ pub fn bm25() -> EngineOptions {
         semantic: false,
         model: "none".into(),
         fetch_script: None,
+        embed_sessions: 1,
     }
 }
 

@@ -511,6 +511,7 @@ fn main() {
         semantic: false,
         model: o.model.clone(),
         fetch_script: None,
+        embed_sessions: 1,
     };
     let engine = Engine::open_with(&paths, &bm25_options, &Silent).expect("engine opens");
     out.insert(
@@ -580,6 +581,7 @@ fn main() {
                     semantic: true,
                     model: o.model.clone(),
                     fetch_script: None,
+                    embed_sessions: 1,
                 };
                 let engine = Engine::open_with(&paths, &options, &Silent).expect("engine opens");
                 let open = started.elapsed();

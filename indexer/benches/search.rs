@@ -69,6 +69,7 @@ fn bench(c: &mut Criterion) {
             semantic: false,
             model: DEFAULT_MODEL.into(),
             fetch_script: None,
+            embed_sessions: 1,
         },
         &Silent,
     )
@@ -91,6 +92,7 @@ fn bench(c: &mut Criterion) {
                     semantic: true,
                     model: DEFAULT_MODEL.into(),
                     fetch_script: None,
+                    embed_sessions: 1,
                 },
                 &Silent,
             )

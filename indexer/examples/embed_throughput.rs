@@ -37,7 +37,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         std::env::var("QSEARCH_MODEL").unwrap_or_else(|_| qsearch::embed::DEFAULT_MODEL.into());
     let (dir, runtime) = provision::ensure_model(&paths.models, &model, None, &Silent)?;
     let started = Instant::now();
-    let embedder = Embedder::load(&dir, &runtime)?;
+    let embedder = Embedder::load(&dir, &runtime, 1)?;
     let load = started.elapsed();
     let started = Instant::now();
     let vectors = embedder.embed_passages(&passages, 16)?;

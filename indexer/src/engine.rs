@@ -124,6 +124,10 @@ pub struct EngineOptions {
     /// The script that may be run to provision a missing model (the CLI
     /// passes the project's `scripts/fetch-model.sh`); `None`: never fetch.
     pub fetch_script: Option<std::path::PathBuf>,
+    /// ONNX Runtime sessions for embeddings, the threads divided among
+    /// them: 1 (default) uses least memory; 2 embeds about 1.5–1.8× more
+    /// distinct queries under load for ~300 MiB more (docs/PERFORMANCE.md).
+    pub embed_sessions: usize,
 }
 
 impl Default for EngineOptions {
@@ -132,6 +136,7 @@ impl Default for EngineOptions {
             semantic: true,
             model: DEFAULT_MODEL.to_string(),
             fetch_script: None,
+            embed_sessions: 1,
         }
     }
 }
@@ -177,6 +182,7 @@ impl Engine {
                 &options.model,
                 &cache,
                 options.fetch_script.as_deref(),
+                options.embed_sessions,
                 progress,
             );
             match loaded {

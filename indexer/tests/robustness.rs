@@ -443,6 +443,7 @@ fn engine() -> &'static Engine {
                 semantic: false,
                 model: "none".into(),
                 fetch_script: None,
+                embed_sessions: 1,
             };
             let engine = Engine::open_with(&paths, &options, &Silent).expect("engine opens");
             (data, engine)

@@ -3,7 +3,7 @@
 //!
 //! `TextEmbedding::embed` takes `&mut self`, so each session sits behind a
 //! mutex: the engine stays `Sync`, and keyword-only requests never touch it.
-//! One session with two intra-op threads by default; `QSEARCH_EMBED_SESSIONS=2`
+//! One session with two intra-op threads by default; `EngineOptions::embed_sessions = 2` (`qsearch serve --embed-sessions 2`, env `QSEARCH_EMBED_SESSIONS`)
 //! loads two with one thread each (≈1.5–1.8× the distinct-query rate on 2
 //! cores, but ~300 MiB more RSS, over the 1 GiB budget: docs/PERFORMANCE.md).
 
@@ -26,7 +26,7 @@ pub const QUERY_CACHE_SIZE: usize = 4096;
 
 pub struct Embedder {
     /// Sessions, each behind its own mutex (one unless
-    /// `QSEARCH_EMBED_SESSIONS` asks for more).
+    /// `EngineOptions::embed_sessions` asks for more).
     models: Vec<Mutex<TextEmbedding>>,
     /// Round-robin start for callers when every session is busy.
     next: std::sync::atomic::AtomicUsize,
@@ -68,19 +68,15 @@ fn load_runtime(library: &Path) -> Result<ort::environment::Environment> {
 impl Embedder {
     /// Loads a model directory with the given runtime library. A missing or
     /// too old runtime is an error, never a panic.
-    pub fn load(model: &ModelDir, runtime: &Path) -> Result<Embedder> {
+    pub fn load(model: &ModelDir, runtime: &Path, sessions: usize) -> Result<Embedder> {
         let environment = load_runtime(runtime)?;
         let pooling = match model.config.pooling.as_str() {
             "cls" => Pooling::Cls,
             _ => Pooling::Mean,
         };
-        // One session with INTRA_THREADS threads, or (QSEARCH_EMBED_SESSIONS)
-        // several with the threads divided among them.
-        let sessions = std::env::var("QSEARCH_EMBED_SESSIONS")
-            .ok()
-            .and_then(|v| v.trim().parse::<usize>().ok())
-            .unwrap_or(1)
-            .clamp(1, 8);
+        // One session with INTRA_THREADS threads, or several with the
+        // threads divided among them (the caller's choice; see EngineOptions).
+        let sessions = sessions.clamp(1, 8);
         let threads = (INTRA_THREADS / sessions).max(1);
         let mut models = Vec::with_capacity(sessions);
         for _ in 0..sessions {

@@ -44,10 +44,11 @@ impl Semantic {
         model: &str,
         cache_dir: &Path,
         fetch_script: Option<&Path>,
+        sessions: usize,
         progress: &dyn Progress,
     ) -> Result<Semantic> {
         let (model_dir, runtime) = provision::ensure_model(models, model, fetch_script, progress)?;
-        let embedder = Embedder::load(&model_dir, &runtime)?;
+        let embedder = Embedder::load(&model_dir, &runtime, sessions)?;
         let (vectors, embedded_now) = vectors_for(records, &embedder, cache_dir, progress)?;
         let index = vector_index::for_vectors(embedder.config.dimensions, &vectors);
         Ok(Semantic {
