@@ -567,8 +567,16 @@ impl Engine {
         let searcher = self.reader.searcher();
         let plan = self.plan_with(&searcher, text);
         let question = self.question(&searcher, text);
-        let mut candidates: Vec<usize> = Vec::new();
-        if !plan.is_empty() {
+        let mut candidates: Vec<(usize, Option<f32>)> = Vec::new();
+        // The clause's vector once, when the model is loaded: passages that
+        // word it differently (检验机构 for 检验检测机构) are found by meaning.
+        let vector = self.semantic.as_ref().and_then(|s| {
+            s.embedder
+                .embed_query(&query::embedding_text(text, &self.synonyms))
+                .ok()
+                .map(|v| (s, v))
+        });
+        if !plan.is_empty() || vector.is_some() {
             let mut files: Vec<&str> = Vec::new();
             for r in &self.open.records {
                 if !files.contains(&r.source.file.as_str()) {
@@ -582,9 +590,16 @@ impl Engine {
                         section: Some(section),
                         ..Filters::default()
                     };
-                    let query = plan.to_query(&self.open.fields, &filters, false);
-                    let found = bm25::search(&searcher, query.as_ref(), CLAUSE_CANDIDATES)?;
-                    candidates.extend(found.into_iter().map(|s| s.record));
+                    if let Some((semantic, v)) = &vector {
+                        let passes = |i: usize| self.passes(i, &filters);
+                        let near = semantic.index.search(v, CLAUSE_CANDIDATES, &passes);
+                        candidates.extend(near.into_iter().map(|(i, c)| (i, Some(c))));
+                    }
+                    if !plan.is_empty() {
+                        let query = plan.to_query(&self.open.fields, &filters, false);
+                        let found = bm25::search(&searcher, query.as_ref(), CLAUSE_CANDIDATES)?;
+                        candidates.extend(found.into_iter().map(|s| (s.record, None)));
+                    }
                 }
             }
         }

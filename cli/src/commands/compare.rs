@@ -46,6 +46,10 @@ pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     if !args.matter {
+        // A clause is matched by meaning too (检验机构 for 检验检测机构):
+        // load the model when it can be had.
+        drop(engine);
+        let engine = super::open_engine(paths, Mode::Hybrid, None)?;
         let clause = engine.compare_text(&matter)?;
         if args.json {
             println!("{}", serde_json::to_string(&clause)?);

@@ -207,7 +207,7 @@ pub fn subject_text(record: &Record) -> String {
 }
 
 /// A cosine on the 0–1 scale of relatedness.
-fn relatedness(cosine: f32, p: &AnswerParams) -> f32 {
+pub fn relatedness(cosine: f32, p: &AnswerParams) -> f32 {
     ((cosine - p.unrelated_cosine) / (p.related_cosine - p.unrelated_cosine)).clamp(0.0, 1.0)
 }
 

@@ -18,6 +18,11 @@ use crate::record::{Record, SectionKind};
 
 /// Share of the clause's weighted content words a passage must carry.
 pub const MIN_COVERAGE: f32 = 0.6;
+
+/// A passage the words carry less of is still kept when words and meaning
+/// together support the clause this much (`(coverage + relatedness) / 2`,
+/// as the who-answer weighs them): 检验机构 for 检验检测机构.
+pub const MIN_SUPPORT: f32 = 0.5;
 /// Passages kept per bureau and section, best first.
 pub const PER_SECTION: usize = 2;
 /// Passage text shown, in characters.
@@ -148,14 +153,16 @@ pub struct Difference {
 }
 
 /// Compares a clause: `candidates` are record indices retrieval found for
-/// it (any order, any bureau); each is kept when it carries at least
-/// [`MIN_COVERAGE`] of the clause, best [`PER_SECTION`] per bureau and
-/// section (ties: passages stating numbers first, then candidate order).
+/// it (any order, any bureau), with their cosine to the clause when the
+/// vector half found them; each is kept when it carries at least
+/// [`MIN_COVERAGE`] of the clause, or words and meaning together reach
+/// [`MIN_SUPPORT`]; best [`PER_SECTION`] per bureau and section (ties:
+/// passages stating numbers first, then candidate order).
 pub fn compare_clause(
     records: &[Record],
     question: &Question,
     query: &str,
-    candidates: &[usize],
+    candidates: &[(usize, Option<f32>)],
     matter: Option<Comparison>,
 ) -> ClauseComparison {
     let mut bureaus: Vec<ClauseBureau> = Vec::new();
@@ -176,8 +183,9 @@ pub fn compare_clause(
     }
     bureaus.sort_by(|a, b| a.file.cmp(&b.file));
 
+    let params = crate::ranking::AnswerParams::default();
     let mut scored: Vec<(usize, usize, f32)> = Vec::new();
-    for (order, &i) in candidates.iter().enumerate() {
+    for (order, &(i, cosine)) in candidates.iter().enumerate() {
         if scored.iter().any(|&(j, _, _)| j == i) {
             continue;
         }
@@ -185,7 +193,10 @@ pub fn compare_clause(
             continue;
         };
         let coverage = question.coverage(&crate::answer::subject_text(record));
-        if coverage >= MIN_COVERAGE {
+        let support = cosine.map_or(0.0, |c| {
+            (coverage + crate::answer::relatedness(c, &params)) / 2.0
+        });
+        if coverage >= MIN_COVERAGE || support >= MIN_SUPPORT {
             scored.push((i, order, coverage));
         }
     }
@@ -468,7 +479,8 @@ mod tests {
                 .count() as u64
         };
         let question = Question::analyse("电梯", &analyzer, &Synonyms::builtin(), &df, 4);
-        let c = compare_clause(&records, &question, "电梯", &[0, 1, 2, 3], None);
+        let candidates = [(0, None), (1, None), (2, None), (3, None)];
+        let c = compare_clause(&records, &question, "电梯", &candidates, None);
         assert_eq!(c.bureaus.len(), 3);
         assert_eq!(c.missing_in, ["丙市"]);
         assert_eq!(
