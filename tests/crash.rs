@@ -19,7 +19,7 @@ use qsearch::tokenizer::Synonyms;
 use qsearch::{Engine, Mode, SearchRequest};
 use qsearch_tests::seeds_dir;
 
-use harness::{Notes, binary, bm25, paths};
+use harness::{Notes, binary, bm25, copy_seeds, paths};
 
 /// `烟花爆竹` answered with hits by an engine over this exact generation.
 fn assert_generation_answers(root: &Path, context: &str) -> String {
@@ -44,17 +44,6 @@ fn assert_generation_answers(root: &Path, context: &str) -> String {
         "{context}: no hits for 烟花爆竹 in {name}"
     );
     name
-}
-
-fn copy_seeds(to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(seeds_dir()).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".txt") || name == "catalog.toml" {
-            std::fs::copy(entry.path(), to.join(&name)).unwrap();
-        }
-    }
 }
 
 fn run_index(seeds: &Path, data: &Path) -> std::process::Child {

@@ -76,6 +76,25 @@ impl TestServer {
         format!("http://{}{target}", self.addr)
     }
 
+    /// GET a JSON endpoint that must answer 200 with JSON.
+    pub fn ok_json(&self, target: &str) -> serde_json::Value {
+        let reply = self.get(target);
+        assert_eq!(
+            reply.status,
+            200,
+            "GET {target}: {}",
+            String::from_utf8_lossy(&reply.body)
+        );
+        assert!(
+            reply
+                .header("content-type")
+                .is_some_and(|t| t.starts_with("application/json")),
+            "GET {target}: content-type {:?}",
+            reply.header("content-type")
+        );
+        reply.json()
+    }
+
     pub fn get(&self, target: &str) -> Reply {
         get(self.addr, target)
     }
@@ -369,4 +388,16 @@ pub fn paths(seeds: &Path, data: &Path) -> Paths {
         Some(data.to_path_buf()),
         Some(data.join("models")),
     )
+}
+
+/// Copies the project's seed documents and catalog into `to`.
+pub fn copy_seeds(to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(project_dir().join("seeds")).unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".txt") || name == "catalog.toml" {
+            std::fs::copy(entry.path(), to.join(&name)).unwrap();
+        }
+    }
 }

@@ -25,18 +25,7 @@ use qsearch_tests::seeds_dir;
 
 mod harness;
 
-use harness::{Notes, binary, bm25, paths};
-
-fn copy_seeds(to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(seeds_dir()).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if name.ends_with(".txt") || name == "catalog.toml" {
-            std::fs::copy(entry.path(), to.join(&name)).unwrap();
-        }
-    }
-}
+use harness::{Notes, binary, bm25, copy_seeds, paths};
 
 fn append_catalog(seeds: &Path, entry: &str) {
     let path = seeds.join("catalog.toml");

@@ -18,21 +18,7 @@ fn server() -> &'static TestServer {
 }
 
 fn ok_json(target: &str) -> Value {
-    let reply = server().get(target);
-    assert_eq!(
-        reply.status,
-        200,
-        "GET {target}: {}",
-        String::from_utf8_lossy(&reply.body)
-    );
-    assert!(
-        reply
-            .header("content-type")
-            .is_some_and(|t| t.starts_with("application/json")),
-        "GET {target}: content-type {:?}",
-        reply.header("content-type")
-    );
-    reply.json()
+    server().ok_json(target)
 }
 
 fn search(query: &str, extra: &str) -> Value {

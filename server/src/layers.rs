@@ -80,11 +80,7 @@ pub async fn method_not_allowed(request: Request) -> ApiError {
 pub async fn json_errors(request: Request, next: Next) -> Response {
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    let is_json = is_json(&response);
     if !(status.is_client_error() || status.is_server_error()) || is_json {
         return response;
     }
@@ -127,11 +123,7 @@ pub async fn request_id_in_errors(request: Request, next: Next) -> Response {
         .map(str::to_owned);
     let response = next.run(request).await;
     let status = response.status();
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with("application/json"));
+    let is_json = is_json(&response);
     let Some(id) = id else {
         return response;
     };
@@ -153,4 +145,13 @@ pub async fn request_id_in_errors(request: Request, next: Next) -> Response {
     let bytes = serde_json::to_vec(&value).unwrap_or_else(|_| bytes.to_vec());
     parts.headers.remove(header::CONTENT_LENGTH);
     Response::from_parts(parts, axum::body::Body::from(bytes))
+}
+
+/// Whether a response already carries a JSON body.
+fn is_json(response: &Response) -> bool {
+    response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"))
 }

@@ -27,8 +27,12 @@ pub struct CompareArgs {
 }
 
 pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
-    let engine: Engine = super::open_engine(paths, Mode::Bm25, None)?;
     let matter = args.text.join(" ");
+    // A clause is matched by meaning too (检验机构 for 检验检测机构), so it
+    // loads the model; listing matters and matching names need none.
+    let clause = !args.matter && !matter.trim().is_empty();
+    let mode = if clause { Mode::Hybrid } else { Mode::Bm25 };
+    let engine: Engine = super::open_engine(paths, mode, None)?;
     if matter.trim().is_empty() {
         let groups = engine.matters();
         if args.json {
@@ -45,11 +49,7 @@ pub fn run(paths: &Paths, args: &CompareArgs) -> anyhow::Result<ExitCode> {
         }
         return Ok(ExitCode::SUCCESS);
     }
-    if !args.matter {
-        // A clause is matched by meaning too (检验机构 for 检验检测机构):
-        // load the model when it can be had.
-        drop(engine);
-        let engine = super::open_engine(paths, Mode::Hybrid, None)?;
+    if clause {
         let clause = engine.compare_text(&matter)?;
         if args.json {
             println!("{}", serde_json::to_string(&clause)?);
