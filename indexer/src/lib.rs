@@ -17,6 +17,7 @@ pub mod engine;
 pub mod error;
 pub mod eval;
 pub mod extract;
+pub mod formats;
 pub mod index;
 pub mod laws;
 pub mod paths;

@@ -59,7 +59,7 @@ impl Column {
 
     /// Columns whose cell is merged vertically across a matter's sub-rows:
     /// only the first sub-row carries them.
-    fn is_merged_down(self) -> bool {
+    pub fn is_merged_down(self) -> bool {
         matches!(
             self,
             Column::Number | Column::MainDuty | Column::Matter | Column::Basis | Column::Case
