@@ -80,6 +80,12 @@ enum Command {
     Records(commands::records::RecordsArgs),
     /// Records per bureau and section kind.
     Stats,
+    /// Add documents (text, Word, Excel, web page, PDF) to the corpus, with a catalog entry guessed from each.
+    Add(commands::add::AddArgs),
+    /// List the catalogued documents: format, records read, warnings, issuer.
+    Documents(commands::documents::DocumentsArgs),
+    /// Remove documents from the corpus (catalog entry and file).
+    Remove(commands::remove::RemoveArgs),
     /// Rebuild the index from the seeds (atomic swap; the old one stays usable until done).
     Index(commands::index::IndexArgs),
     /// Many queries from stdin as JSON lines {"id", "query"}; one result per line.
@@ -131,6 +137,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Records(args)) => commands::records::run(&paths, &args),
         Some(Command::Stats) => commands::stats::run(&paths),
+        Some(Command::Add(args)) => commands::add::run(&paths, &args),
+        Some(Command::Documents(args)) => commands::documents::run(&paths, &args),
+        Some(Command::Remove(args)) => commands::remove::run(&paths, &args),
         Some(Command::Index(args)) => commands::index::run(&paths, &args),
         Some(Command::Batch(args)) => commands::batch::run(&paths, &args),
         Some(Command::Eval(args)) => commands::eval::run(&paths, &args),

@@ -101,16 +101,7 @@ fn print_answer(answer: &Answer, query: &str, explain: bool) {
                 let near: Vec<String> = answer
                     .nearest_matters
                     .iter()
-                    .map(|m| {
-                        format!(
-                            "{} ({} {}:{}-{})",
-                            m.matter,
-                            m.place,
-                            m.source.file,
-                            m.source.line_start,
-                            m.source.line_end
-                        )
-                    })
+                    .map(|m| format!("{} ({} {})", m.matter, m.place, m.source.citation()))
                     .collect();
                 println!(
                     "   清单涉及的相近事项 (nearest matters the lists cover): {}",
@@ -156,10 +147,7 @@ fn department_line(d: &AnswerDepartment) -> String {
 }
 
 fn print_hit(hit: &Hit, explain: bool) {
-    let citation = format!(
-        "{}:{}-{}",
-        hit.source.file, hit.source.line_start, hit.source.line_end
-    );
+    let citation = hit.source.citation();
     println!(
         "{} {}  {} · {} · {}",
         format!("#{}", hit.rank).if_supports_color(Stream::Stdout, |s| s.bold()),

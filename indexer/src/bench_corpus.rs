@@ -404,12 +404,7 @@ fn write_entry(toml: &mut String, file: &str, issuer: &Issuer, encoding: Encodin
         Level::County => "county",
         Level::District => "district",
     };
-    let encoding = match encoding {
-        Encoding::TabCells => "tab_cells",
-        Encoding::Tsv => "tsv",
-        Encoding::PdfColumns => "pdf_columns",
-        Encoding::Prose => "prose",
-    };
+    let encoding = encoding.name();
     let q = toml_string;
     let _ = write!(
         toml,

@@ -1,6 +1,8 @@
 //! The seed catalog (`seeds/catalog.toml`): the issuer of each document and
 //! its encoding. Documents are data: adding one needs no code change.
 
+pub mod guess;
+
 use std::path::{Component, Path, PathBuf};
 
 use serde::Deserialize;
@@ -164,7 +166,8 @@ impl Catalog {
         Ok(path)
     }
 
-    /// `.txt` files in the seeds directory that have no catalog entry.
+    /// Files in the seeds directory (any format; not hidden ones or the
+    /// catalog itself) that have no catalog entry.
     pub fn uncatalogued_files(&self) -> Vec<String> {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
             return Vec::new();
@@ -173,7 +176,9 @@ impl Catalog {
             .filter_map(|e| e.ok())
             .map(|e| e.file_name().to_string_lossy().into_owned())
             .filter(|name| {
-                name.ends_with(".txt")
+                name != CATALOG_FILE
+                    && !name.starts_with('.')
+                    && self.dir.join(name).is_file()
                     && !self
                         .documents
                         .iter()
@@ -209,9 +214,119 @@ pub fn relative_name(file: &str) -> Result<String, String> {
     Ok(parts.join("/"))
 }
 
+/// Appends an entry to `catalog.toml` (created when missing), keeping the
+/// file's comments and layout. Writers hold `.catalog.lock` and replace the
+/// file atomically, so concurrent `qsearch add`s lose no entry and a reader
+/// never sees half a catalog.
+pub fn add_entry(seeds_dir: &Path, entry: &CatalogEntry) -> Result<()> {
+    edit_catalog(seeds_dir, |documents| {
+        let mut table = toml_edit::Table::new();
+        table["file"] = toml_edit::value(entry.file.as_str());
+        table["issuer"] = toml_edit::value(entry.issuer.as_str());
+        table["place"] = toml_edit::value(entry.place.as_str());
+        table["province"] = toml_edit::value(entry.province.as_str());
+        table["city"] = toml_edit::value(entry.city.as_str());
+        if let Some(county) = &entry.county {
+            table["county"] = toml_edit::value(county.as_str());
+        }
+        table["level"] = toml_edit::value(entry.level.name());
+        if let Some(encoding) = entry.encoding {
+            table["encoding"] = toml_edit::value(encoding.name());
+        }
+        documents.push(table);
+        Ok(())
+    })
+}
+
+/// Removes the entries of `file` from `catalog.toml`; how many there were.
+pub fn remove_entry(seeds_dir: &Path, file: &str) -> Result<usize> {
+    let mut removed = 0;
+    edit_catalog(seeds_dir, |documents| {
+        let before = documents.len();
+        documents.retain(|t| t.get("file").and_then(|f| f.as_str()) != Some(file));
+        removed = before - documents.len();
+        Ok(())
+    })?;
+    Ok(removed)
+}
+
+fn edit_catalog(
+    seeds_dir: &Path,
+    edit: impl FnOnce(&mut toml_edit::ArrayOfTables) -> Result<()>,
+) -> Result<()> {
+    std::fs::create_dir_all(seeds_dir).map_err(|e| Error::io(seeds_dir, e))?;
+    let lock_path = seeds_dir.join(".catalog.lock");
+    let lock = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|e| Error::io(&lock_path, e))?;
+    lock.lock().map_err(|e| Error::io(&lock_path, e))?;
+    let path = seeds_dir.join(CATALOG_FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            "# The catalog: who issued each document (see `qsearch add`).\n".to_string()
+        }
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    let mut doc: toml_edit::DocumentMut =
+        text.parse()
+            .map_err(|e: toml_edit::TomlError| Error::Catalog {
+                path: path.clone(),
+                message: e.to_string(),
+            })?;
+    if doc.get("document").is_none() {
+        doc["document"] = toml_edit::Item::ArrayOfTables(toml_edit::ArrayOfTables::new());
+    }
+    let documents = doc["document"]
+        .as_array_of_tables_mut()
+        .ok_or_else(|| Error::Catalog {
+            path: path.clone(),
+            message: "`document` is not an array of tables ([[document]])".to_string(),
+        })?;
+    edit(documents)?;
+    let tmp = seeds_dir.join(format!(".{CATALOG_FILE}.{}.tmp", std::process::id()));
+    std::fs::write(&tmp, doc.to_string()).map_err(|e| Error::io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(&path, e)
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn entries_are_added_and_removed_keeping_comments() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(CATALOG_FILE),
+            "# keep me\n\n[[document]]\nfile = \"a.txt\"\nissuer = \"甲局\"\nplace = \"甲\"\nprovince = \"\"\ncity = \"甲市\"\nlevel = \"city\"\n",
+        )
+        .unwrap();
+        let entry = CatalogEntry {
+            file: "b.docx".into(),
+            issuer: "乙局".into(),
+            place: "乙县".into(),
+            province: "河北省".into(),
+            city: String::new(),
+            county: Some("乙县".into()),
+            level: Level::County,
+            encoding: None,
+        };
+        add_entry(dir.path(), &entry).unwrap();
+        let catalog = Catalog::load(dir.path()).unwrap();
+        assert_eq!(catalog.documents.len(), 2);
+        assert_eq!(catalog.documents[1].issuer, "乙局");
+        assert_eq!(catalog.documents[1].level, Level::County);
+        assert_eq!(remove_entry(dir.path(), "a.txt").unwrap(), 1);
+        let text = std::fs::read_to_string(dir.path().join(CATALOG_FILE)).unwrap();
+        assert!(text.starts_with("# keep me"));
+        assert_eq!(Catalog::load(dir.path()).unwrap().documents.len(), 1);
+    }
 
     #[test]
     fn relative_names_stay_inside() {

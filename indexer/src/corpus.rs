@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::error::Result;
 use crate::extract;
+use crate::formats;
 use crate::read::{self, Encoding, encoding};
 use crate::record::Record;
 
@@ -38,7 +39,10 @@ pub struct Corpus {
     id_stems: HashMap<String, String>,
     /// The bytes of every document as read, when loaded for an index build
     /// (a generation keeps them, so cited lines match the index).
+    /// For an original document (Word, PDF …) this is the extracted text
+    /// the record lines refer to; for a text export, its decoded text.
     pub sources: Vec<(String, Vec<u8>)>,
+    keep_sources: bool,
 }
 
 impl Corpus {
@@ -54,7 +58,10 @@ impl Corpus {
 
     fn load_inner(seeds_dir: &Path, keep_sources: bool) -> Result<Corpus> {
         let catalog = Catalog::load(seeds_dir)?;
-        let mut corpus = Corpus::default();
+        let mut corpus = Corpus {
+            keep_sources,
+            ..Corpus::default()
+        };
         for file in catalog.uncatalogued_files() {
             corpus.warn(&file, 1, "file has no entry in seeds/catalog.toml; not indexed (add an entry naming its issuer)");
         }
@@ -62,12 +69,7 @@ impl Corpus {
         corpus.warnings.extend(refused);
         for (entry, path) in &entries {
             match std::fs::read(path) {
-                Ok(bytes) => {
-                    corpus.add_document(entry, &bytes);
-                    if keep_sources {
-                        corpus.sources.push((entry.file.clone(), bytes));
-                    }
-                }
+                Ok(bytes) => corpus.add_document(entry, &bytes),
                 Err(e) => corpus.warn(&entry.file, 0, format!("cannot read file: {e}")),
             }
         }
@@ -91,69 +93,32 @@ impl Corpus {
             return;
         }
         self.id_stems.insert(stem, entry.file.clone());
-        if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
-            self.warn(
-                &entry.file,
-                1,
-                "UTF-16 text (byte order mark); file skipped (convert it to UTF-8)",
-            );
-            return;
-        }
-        let nuls = bytes.iter().filter(|&&b| b == 0).count();
-        let stripped;
-        let bytes = if nuls == 0 {
-            bytes
-        } else {
-            let line = 1 + bytes
-                .iter()
-                .take_while(|&&b| b != 0)
-                .filter(|&&b| b == b'\n')
-                .count();
-            // Text with a stray NUL keeps its other lines; a file of many
-            // (binary, or UTF-16 without a byte order mark) does not.
-            if nuls > 16 && nuls * 100 > bytes.len() {
-                let what = if utf16_without_bom(bytes) {
-                    "UTF-16 text (NUL bytes between characters); file skipped (convert it to UTF-8)"
-                } else {
-                    "binary data (NUL bytes); file skipped"
-                };
-                self.warn(&entry.file, line, what);
+        let extracted = match formats::extract(bytes) {
+            Ok(extracted) => extracted,
+            Err(e) => {
+                self.warn(&entry.file, 0, format!("{e}; file skipped"));
                 return;
             }
-            self.warn(
-                &entry.file,
-                line,
-                format!("{nuls} NUL byte(s) removed (the first on this line)"),
-            );
-            stripped = bytes
-                .iter()
-                .copied()
-                .filter(|&b| b != 0)
-                .collect::<Vec<u8>>();
-            &stripped[..]
         };
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => std::borrow::Cow::Borrowed(text),
-            Err(e) => {
-                let line = 1 + bytes[..e.valid_up_to()]
-                    .iter()
-                    .filter(|&&b| b == b'\n')
-                    .count();
-                self.warn(
-                    &entry.file,
-                    line,
-                    "not valid UTF-8; invalid bytes replaced with U+FFFD",
-                );
-                String::from_utf8_lossy(bytes)
-            }
+        for (line, message) in &extracted.warnings {
+            self.warn(&entry.file, *line, message.clone());
+        }
+        let text = extracted.text.as_str();
+        let encoding = if extracted.is_layout() {
+            Encoding::Extracted
+        } else {
+            self.choose_encoding(entry, text)
         };
-        let encoding = self.choose_encoding(entry, &text);
-        let doc = read::read_document(&text, encoding);
+        let doc = read::read_document(text, encoding);
         for w in &doc.warnings {
             self.warn(&entry.file, w.line, w.message.clone());
         }
         let mut records = extract::records(&doc, &entry.file, &entry.bureau());
         for record in &mut records {
+            record.source.place = extracted
+                .places
+                .get(record.source.line_start.wrapping_sub(1))
+                .cloned();
             for (field, chars) in extract::cap_fields(record) {
                 self.warn(
                     &entry.file,
@@ -176,6 +141,10 @@ impl Corpus {
             );
         }
         self.records.extend(records);
+        if self.keep_sources {
+            self.sources
+                .push((entry.file.clone(), extracted.text.into_bytes()));
+        }
     }
 
     /// The declared encoding wins, but a disagreeing detection is reported.
@@ -198,18 +167,4 @@ impl Corpus {
             message: message.into(),
         });
     }
-}
-
-/// Every other byte NUL, as ASCII-range UTF-16 is.
-fn utf16_without_bom(bytes: &[u8]) -> bool {
-    let sample = &bytes[..bytes.len().min(4096)];
-    let even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-    let odd = sample
-        .iter()
-        .skip(1)
-        .step_by(2)
-        .filter(|&&b| b == 0)
-        .count();
-    let half = sample.len() / 2;
-    half > 0 && (even * 10 > half * 3 || odd * 10 > half * 3)
 }

@@ -28,6 +28,11 @@ pub enum Error {
     #[error("index at {dir} is damaged: {what}")]
     Damaged { dir: PathBuf, what: String },
 
+    /// A document that cannot be read (corrupt, encrypted, no text layer,
+    /// unsupported format); the message says why and what to do.
+    #[error("{file}: {message}")]
+    Document { file: String, message: String },
+
     #[error("query error: {0}")]
     Query(String),
 
@@ -52,6 +57,7 @@ impl Error {
             Error::Catalog { .. } => "invalid_catalog",
             Error::Index(_) => "index",
             Error::Damaged { .. } => "damaged_index",
+            Error::Document { .. } => "unreadable_document",
             Error::Query(_) => "invalid_query",
             Error::Model(_) => "model_unavailable",
             Error::Deadline(_) => "timeout",

@@ -160,10 +160,15 @@ fn row_records(kind: SectionKind, row: &Row, bureau: &Bureau) -> Vec<(Fields, Li
             vec![(fields, span)]
         }
         SectionKind::PublicService => {
-            let service = clean(Column::Service);
+            // A service table may head its name column as a matter (事项名称).
+            let service = match clean(Column::Service) {
+                s if s.is_empty() => clean(Column::Matter),
+                s => s,
+            };
             let Some(span) = own_span(&[
                 Column::Number,
                 Column::Service,
+                Column::Matter,
                 Column::Content,
                 Column::Unit,
                 Column::Phone,

@@ -1380,6 +1380,7 @@ mod tests {
                 file: format!("{id}.txt"),
                 line_start: 1,
                 line_end: 2,
+                place: None,
             },
             inherited: Vec::new(),
         };

@@ -12,6 +12,7 @@ pub mod catalog;
 pub mod compare;
 pub mod corpus;
 pub mod departments;
+pub mod documents;
 pub mod embed;
 pub mod engine;
 pub mod error;

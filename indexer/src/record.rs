@@ -7,6 +7,8 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::formats::Place;
+
 /// 1-based, inclusive line span inside a seed file, as `sed -n 'A,Bp'` prints it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct LineSpan {
@@ -55,8 +57,14 @@ impl LineSpan {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Source {
     pub file: String,
+    /// Lines of the document's text: the file itself for a text export, the
+    /// extracted text (`crate::formats`) for an original document.
     pub line_start: usize,
     pub line_end: usize,
+    /// Where the record starts in an original document (page, sheet and
+    /// row, table and row, paragraph); absent for text exports.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<Place>,
 }
 
 impl Source {
@@ -65,6 +73,16 @@ impl Source {
             file: file.to_string(),
             line_start: span.start,
             line_end: span.end,
+            place: None,
+        }
+    }
+
+    /// The citation a person checks: `鹿泉区.docx 表3 第5行`,
+    /// `临沂市.pdf 第12页`, or `000.txt:12-16` for a text export.
+    pub fn citation(&self) -> String {
+        match &self.place {
+            Some(place) => format!("{} {place}", self.file),
+            None => format!("{}:{}-{}", self.file, self.line_start, self.line_end),
         }
     }
 
@@ -84,7 +102,33 @@ pub enum Level {
     District,
 }
 
+impl std::str::FromStr for Level {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Level, String> {
+        match s {
+            "province" => Ok(Level::Province),
+            "city" => Ok(Level::City),
+            "county" => Ok(Level::County),
+            "district" => Ok(Level::District),
+            other => Err(format!(
+                "unknown level {other:?}: province, city, county or district"
+            )),
+        }
+    }
+}
+
 impl Level {
+    /// As the catalog writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Province => "province",
+            Level::City => "city",
+            Level::County => "county",
+            Level::District => "district",
+        }
+    }
+
     /// County and district lists call the city above them `市X局`.
     pub fn is_below_city(self) -> bool {
         matches!(self, Level::County | Level::District)

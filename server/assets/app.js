@@ -52,18 +52,31 @@
   }
 
   /** `file:line` or `file:start-end`. */
-  function citation(file, start, end) {
+  /** A place in an original document, as the library's `Place` prints it. */
+  function placeText(place) {
+    const parts = [];
+    if (place.page) parts.push(`第${place.page}页`);
+    if (place.sheet) parts.push(`工作表「${place.sheet}」`);
+    if (place.table) parts.push(`表${place.table}`);
+    if (place.row) parts.push(`第${place.row}行`);
+    if (place.paragraph) parts.push(`第${place.paragraph}段`);
+    return parts.join(' ');
+  }
+
+  /** Text exports are cited by line, originals (Word, PDF …) by page, table and row. */
+  function citation(file, start, end, place) {
+    if (place) return `${file} ${placeText(place)}`;
     return start === end || end === undefined ? `${file}:${start}` : `${file}:${start}-${end}`;
   }
 
   /** A citation that opens the record (a plain link to the JSON without script). */
-  function citeLink(id, file, start, end) {
+  function citeLink(id, file, start, end, place) {
     return h('a', {
       class: 'cite',
       href: `/api/records/${encodeURIComponent(id)}`,
       dataset: { id },
       title: '查看清单原文',
-    }, citation(file, start, end));
+    }, citation(file, start, end, place));
   }
 
   /**
@@ -184,7 +197,7 @@
       links.push(h('li', {},
         h('a', { class: 'rank-ref', href: `#hit-${rank}` }, `#${rank}`), ' ',
         hit.place ? `${hit.place} ` : '',
-        citeLink(hit.id, hit.source.file, hit.source.line_start, hit.source.line_end)));
+        citeLink(hit.id, hit.source.file, hit.source.line_start, hit.source.line_end, hit.source.place)));
     }
     return links;
   }
@@ -234,7 +247,7 @@
     const lists = (answer.lists || []).join('、');
     const near = (answer.nearest_matters || []).map((m) => h('li', {},
       h('span', { class: 'matter' }, m.matter), ' ', m.place ? `${m.place} ` : '',
-      h('span', { class: 'cite' }, `${m.source.file}:${m.source.line_start}-${m.source.line_end}`)));
+      h('span', { class: 'cite' }, citation(m.source.file, m.source.line_start, m.source.line_end, m.source.place))));
     const candidates = (answer.candidates || []).map((d) => renderDepartment(d, byRank, true));
     const uncertain = answer.coverage === 'uncertain';
     // replaceChildren writes a null argument as the text "null": drop them.
@@ -278,7 +291,7 @@
         ? h('div', { class: 'hit-laws' }, '依据：', hit.laws.flatMap((name) => [window.qsearchLaws.lawLink(name, /^[A-Z]/.test(name) ? name : `《${name}》`), ' ']))
         : null,
       h('div', { class: 'hit-foot' }, '出处：',
-        citeLink(hit.id, hit.source.file, hit.source.line_start, hit.source.line_end)));
+        citeLink(hit.id, hit.source.file, hit.source.line_start, hit.source.line_end, hit.source.place)));
   }
 
   form.addEventListener('submit', (event) => {

@@ -19,6 +19,13 @@ pub struct IndexArgs {
 }
 
 pub fn run(paths: &Paths, args: &IndexArgs) -> anyhow::Result<ExitCode> {
+    rebuild(paths, !args.no_embed, args.model.name.as_deref())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Builds the index of the seeds as they are now (reusing a current one)
+/// and, with `embed`, the vectors of passages not in the cache yet.
+pub fn rebuild(paths: &Paths, embed: bool, model: Option<&str>) -> anyhow::Result<()> {
     let started = Instant::now();
     let store = IndexStore::new(paths.index_root());
     let generation = store.build(&paths.seeds, &Bars::default())?;
@@ -32,11 +39,11 @@ pub fn run(paths: &Paths, args: &IndexArgs) -> anyhow::Result<ExitCode> {
         started.elapsed(),
         generation.dir.display()
     );
-    if !args.no_embed {
+    if embed {
         let started = Instant::now();
         let mut options = super::engine_options();
-        if let Some(model) = &args.model.name {
-            options.model = model.clone();
+        if let Some(model) = model {
+            options.model = model.to_string();
         }
         let engine = qsearch::Engine::open_with(paths, &options, &Bars::default())?;
         match engine.semantic() {
@@ -54,5 +61,5 @@ pub fn run(paths: &Paths, args: &IndexArgs) -> anyhow::Result<ExitCode> {
                 .for_each(|n| eprintln!("qsearch: {n}")),
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }

@@ -1,13 +1,16 @@
 //! One module per subcommand.
 
+pub mod add;
 pub mod batch;
 pub mod bench_corpus;
 pub mod compare;
+pub mod documents;
 pub mod eval;
 pub mod index;
 pub mod laws;
 pub mod model;
 pub mod records;
+pub mod remove;
 pub mod search;
 pub mod serve;
 pub mod stats;

@@ -434,6 +434,7 @@ mod tests {
                 file: format!("{file}.txt"),
                 line_start: 1,
                 line_end: 2,
+                place: None,
             },
             inherited: Vec::new(),
         }

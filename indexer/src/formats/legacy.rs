@@ -68,13 +68,22 @@ pub fn convert(bytes: &[u8]) -> Result<Converted, FormatError> {
         Ok(_) if converted.is_file() => std::fs::read(&converted)
             .map(|bytes| Converted { bytes, to })
             .map_err(|e| FormatError::corrupt(Format::Ole, e)),
-        Ok(out) => Err(FormatError::corrupt(
-            Format::Ole,
-            format!(
-                "LibreOffice could not convert it: {}",
-                String::from_utf8_lossy(&out.stderr).trim()
-            ),
-        )),
+        Ok(out) => {
+            // LibreOffice prints warnings (javaldx …) before its error line.
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            let why = stderr
+                .lines()
+                .rfind(|l| l.starts_with("Error"))
+                .unwrap_or("no output file")
+                .trim_start_matches("Error:")
+                .trim();
+            Err(FormatError::corrupt(
+                Format::Ole,
+                format!(
+                    "LibreOffice could not convert it ({why}); it may be damaged, or not a Word/Excel document"
+                ),
+            ))
+        }
         Err(e) => Err(FormatError::corrupt(
             Format::Ole,
             format!("LibreOffice did not run: {e}"),

@@ -17,6 +17,7 @@ pub mod docx;
 pub mod html;
 pub mod layout;
 pub mod legacy;
+pub mod numbering;
 pub mod pdf;
 pub mod place;
 pub mod text;

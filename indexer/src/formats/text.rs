@@ -15,8 +15,26 @@ pub fn is_binary(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xff, 0xfe]) || bytes.starts_with(&[0xfe, 0xff]) {
         return false;
     }
+    if utf16_without_bom(bytes).is_some() {
+        return false;
+    }
     let nuls = bytes.iter().filter(|&&b| b == 0).count();
-    nuls > 16 && nuls * 100 > bytes.len() && utf16_without_bom(bytes).is_none()
+    if nuls > 16 && nuls * 100 > bytes.len() {
+        return true;
+    }
+    // Control bytes other than tab, line feed, form feed and carriage
+    // return are rare in any text encoding and common in binary data; a
+    // text that is neither UTF-8 nor GB18030 and holds many is not text.
+    let sample = &bytes[..bytes.len().min(64 * 1024)];
+    let controls = sample
+        .iter()
+        .filter(|&&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c) || b == 0x7f)
+        .count();
+    controls * 50 > sample.len()
+        && std::str::from_utf8(bytes).is_err()
+        && GB18030
+            .decode_without_bom_handling_and_without_replacement(bytes)
+            .is_none()
 }
 
 /// Decodes text bytes; see the module documentation.
@@ -127,6 +145,23 @@ mod tests {
         let mut bom = vec![0xef, 0xbb, 0xbf];
         bom.extend(text.as_bytes());
         assert_eq!(decode(&bom).text, text);
+    }
+
+    #[test]
+    fn random_bytes_are_binary_and_chinese_text_is_not() {
+        let mut state = 0x2545_f491_u32;
+        let random: Vec<u8> = (0..4096)
+            .map(|_| {
+                state ^= state << 13;
+                state ^= state >> 17;
+                state ^= state << 5;
+                state as u8
+            })
+            .collect();
+        assert!(is_binary(&random));
+        let (gbk, _, _) = GB18030.encode("一、部门职责\n\t序号\t管理事项\n");
+        assert!(!is_binary(&gbk));
+        assert!(!is_binary("一、部门职责\n".as_bytes()));
     }
 
     #[test]

@@ -58,6 +58,11 @@ pub enum Encoding {
     /// D: numbered prose only.
     #[serde(rename = "prose", alias = "D")]
     Prose,
+    /// E: extracted from an original document (Word, Excel, web page, PDF)
+    /// by `crate::formats`: one line per paragraph, one tab-separated line
+    /// per table row.
+    #[serde(rename = "extracted", alias = "E")]
+    Extracted,
 }
 
 impl Encoding {
@@ -67,13 +72,25 @@ impl Encoding {
             Encoding::Tsv => 'B',
             Encoding::PdfColumns => 'C',
             Encoding::Prose => 'D',
+            Encoding::Extracted => 'E',
+        }
+    }
+
+    /// The name a catalog's `encoding` key uses.
+    pub fn name(self) -> &'static str {
+        match self {
+            Encoding::TabCells => "tab_cells",
+            Encoding::Tsv => "tsv",
+            Encoding::PdfColumns => "pdf_columns",
+            Encoding::Prose => "prose",
+            Encoding::Extracted => "extracted",
         }
     }
 
     fn read_table(self, kind: SectionKind, lines: &[Line], warnings: &mut Vec<Warning>) -> Table {
         match self {
             Encoding::TabCells => tab_cells::read_table(kind, lines, warnings),
-            Encoding::Tsv => tsv::read_table(kind, lines, warnings),
+            Encoding::Tsv | Encoding::Extracted => tsv::read_table(kind, lines, warnings),
             Encoding::PdfColumns => pdf_columns::read_table(kind, lines, warnings),
             Encoding::Prose => {
                 let line = lines.first().map_or(0, |l| l.number);
@@ -89,13 +106,7 @@ impl Encoding {
 
 impl fmt::Display for Encoding {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let name = match self {
-            Encoding::TabCells => "tab_cells",
-            Encoding::Tsv => "tsv",
-            Encoding::PdfColumns => "pdf_columns",
-            Encoding::Prose => "prose",
-        };
-        write!(f, "{} ({name})", self.letter())
+        write!(f, "{} ({})", self.letter(), self.name())
     }
 }
 

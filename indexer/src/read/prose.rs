@@ -18,6 +18,10 @@ const MAX_BLOCK_LINES: usize = 16;
 const MAX_BLOCK_CHARS: usize = 480;
 /// An inner heading starts a new block once the current one is this long.
 const MIN_BLOCK_LINES: usize = 6;
+/// Text exports wrap prose at about this many characters; a paragraph of an
+/// original document (one line of extracted text) counts as the lines it
+/// would wrap to, so blocks are cut alike in every format.
+const EXPORT_LINE_CHARS: usize = 36;
 /// Headings are short and carry no clause punctuation.
 const MAX_HEADING_CHARS: usize = 60;
 
@@ -35,6 +39,9 @@ struct Paragraph<'a> {
     span: LineSpan,
     /// Numbered heading: its style and value.
     heading: Option<(NumberStyle, u32)>,
+    /// Lines it would take in a text export, when it came unwrapped from an
+    /// original document.
+    unwrapped_lines: Option<usize>,
 }
 
 impl Paragraph<'_> {
@@ -54,10 +61,10 @@ impl Paragraph<'_> {
 /// Reads a prose section into blocks with heading paths.
 pub fn read_blocks(
     lines: &[Line],
-    _encoding: Encoding,
+    encoding: Encoding,
     warnings: &mut Vec<Warning>,
 ) -> Vec<ProseBlock> {
-    let paragraphs = paragraphs(lines);
+    let paragraphs = paragraphs(lines, encoding);
     if paragraphs.is_empty() {
         return Vec::new();
     }
@@ -92,15 +99,17 @@ pub fn read_blocks(
 /// Joins hard-wrapped lines into paragraphs. A line continues the paragraph
 /// before it unless that one is finished (sentence punctuation), is a
 /// heading, or the line starts a list marker; blank lines between wrapped
-/// halves do not matter.
-fn paragraphs<'a>(lines: &[Line<'a>]) -> Vec<Paragraph<'a>> {
+/// halves do not matter. Text extracted from an original document already
+/// has one paragraph per line.
+fn paragraphs<'a>(lines: &[Line<'a>], encoding: Encoding) -> Vec<Paragraph<'a>> {
     let mut out: Vec<Paragraph<'a>> = Vec::new();
     for line in lines.iter().filter(|l| !l.is_blank()) {
-        let continues = out.last().is_some_and(|p| {
-            p.heading.is_none()
-                && !text::ends_sentence(p.lines.last().copied().unwrap_or(""))
-                && !text::starts_list_marker(line.text)
-        });
+        let continues = encoding != Encoding::Extracted
+            && out.last().is_some_and(|p| {
+                p.heading.is_none()
+                    && !text::ends_sentence(p.lines.last().copied().unwrap_or(""))
+                    && !text::starts_list_marker(line.text)
+            });
         match out.last_mut() {
             Some(p) if continues => {
                 p.lines.push(line.text);
@@ -110,6 +119,14 @@ fn paragraphs<'a>(lines: &[Line<'a>]) -> Vec<Paragraph<'a>> {
                 lines: vec![line.text],
                 span: LineSpan::line(line.number),
                 heading: heading_number(line.text),
+                unwrapped_lines: (encoding == Encoding::Extracted).then(|| {
+                    line.text
+                        .trim()
+                        .chars()
+                        .count()
+                        .div_ceil(EXPORT_LINE_CHARS)
+                        .max(1)
+                }),
             }),
         }
     }
@@ -227,6 +244,13 @@ fn blocks_of_subsection(
 }
 
 fn lines_of(chunk: &[&Paragraph]) -> usize {
+    if let Some(lines) = chunk
+        .iter()
+        .map(|p| p.unwrapped_lines)
+        .sum::<Option<usize>>()
+    {
+        return lines;
+    }
     match (chunk.first(), chunk.last()) {
         (Some(first), Some(last)) => last.span.end + 1 - first.span.start,
         _ => 0,

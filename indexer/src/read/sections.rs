@@ -79,7 +79,9 @@ fn whole_document_as_prose(lines: &[Line], encoding: Encoding) -> Vec<FoundSecti
     let Some(first) = lines.iter().position(|l| !l.is_blank()) else {
         return Vec::new();
     };
-    if encoding != Encoding::Prose {
+    // A prose-only export, or an original document's text: a whole
+    // document of numbered prose is one supervision section.
+    if !matches!(encoding, Encoding::Prose | Encoding::Extracted) {
         return Vec::new();
     }
     vec![FoundSection {

@@ -5,6 +5,9 @@
 //! `crate::extract` are shared, so the four encodings cannot drift apart in
 //! how merged cells, spans or ids are treated.
 
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use crate::record::{LineSpan, SectionKind};
 
 /// A logical column, identified by its header text rather than its position,
@@ -26,28 +29,81 @@ pub enum Column {
     Phone,
 }
 
+/// The column headings and captions of `data/columns.toml`.
+#[derive(Debug, serde::Deserialize)]
+struct Headings {
+    number: Vec<String>,
+    main_duty: Vec<String>,
+    work_item: Vec<String>,
+    unit: Vec<String>,
+    unit_prefixes: Vec<String>,
+    basis: Vec<String>,
+    remark: Vec<String>,
+    matter: Vec<String>,
+    department: Vec<String>,
+    duty: Vec<String>,
+    case: Vec<String>,
+    service: Vec<String>,
+    content: Vec<String>,
+    phone: Vec<String>,
+    captions: Vec<String>,
+}
+
+static HEADINGS: LazyLock<(HashMap<String, Column>, Headings)> = LazyLock::new(|| {
+    let headings: Headings =
+        toml::from_str(include_str!("../../data/columns.toml")).expect("valid data/columns.toml");
+    let lists = [
+        (Column::Number, &headings.number),
+        (Column::MainDuty, &headings.main_duty),
+        (Column::WorkItem, &headings.work_item),
+        (Column::Unit, &headings.unit),
+        (Column::Basis, &headings.basis),
+        (Column::Remark, &headings.remark),
+        (Column::Matter, &headings.matter),
+        (Column::Department, &headings.department),
+        (Column::Duty, &headings.duty),
+        (Column::Case, &headings.case),
+        (Column::Service, &headings.service),
+        (Column::Content, &headings.content),
+        (Column::Phone, &headings.phone),
+    ];
+    let mut by_heading = HashMap::new();
+    for (column, names) in lists {
+        for name in names {
+            let previous = by_heading.insert(name.clone(), column);
+            assert!(
+                previous.is_none(),
+                "{name} is listed under two columns in data/columns.toml"
+            );
+        }
+    }
+    (by_heading, headings)
+});
+
 impl Column {
-    /// Maps a header cell (whitespace ignored) to its column.
+    /// Maps a header cell (whitespace ignored) to its column, by the
+    /// headings of `data/columns.toml`.
     pub fn from_header(header: &str) -> Option<Column> {
         let h: String = header.chars().filter(|c| !c.is_whitespace()).collect();
-        let column = match h.as_str() {
-            "序号" => Column::Number,
-            "主要职责" => Column::MainDuty,
-            "具体工作事项" | "具体责任事项" => Column::WorkItem,
-            "责任科室" | "责任股室" => Column::Unit,
-            "法律依据" | "相关依据" | "追责依据及追责情形" => Column::Basis,
-            "备注" => Column::Remark,
-            "管理事项" => Column::Matter,
-            "相关部门" => Column::Department,
-            "职责分工" | "职责分工及协调配合机制" => Column::Duty,
-            "案例" | "事例" => Column::Case,
-            "服务事项" => Column::Service,
-            "主要内容" => Column::Content,
-            "联系电话" => Column::Phone,
-            _ if h.starts_with("承办") => Column::Unit,
-            _ => return None,
+        let (by_heading, headings) = &*HEADINGS;
+        by_heading.get(&h).copied().or_else(|| {
+            headings
+                .unit_prefixes
+                .iter()
+                .any(|p| h.starts_with(p.as_str()))
+                .then_some(Column::Unit)
+        })
+    }
+
+    /// A caption row's label (`部门名称：…`), which names the issuer and is
+    /// not part of the table.
+    pub fn is_caption(line: &str) -> bool {
+        let line = line.trim();
+        let Some((label, _)) = line.split_once(['：', ':']) else {
+            return false;
         };
-        Some(column)
+        let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
+        HEADINGS.1.captions.iter().any(|c| *c == label)
     }
 
     /// The columns of a header row, when every cell of the row is a known

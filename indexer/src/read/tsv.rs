@@ -20,7 +20,7 @@ pub fn read_table(kind: SectionKind, lines: &[Line], warnings: &mut Vec<Warning>
             continue;
         }
         if cells.len() < 2 {
-            if !line.text.trim_start().starts_with('注') {
+            if !line.text.trim_start().starts_with('注') && !Column::is_caption(line.text) {
                 warnings.push(Warning::new(
                     line.number,
                     "text line inside a table section, not a row; skipped",

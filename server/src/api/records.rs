@@ -67,10 +67,7 @@ pub async fn record(
                 text: record.text().to_string(),
                 matter: record.matter().to_string(),
                 section_label: record.section.label().to_string(),
-                citation: format!(
-                    "{}:{}-{}",
-                    record.source.file, record.source.line_start, record.source.line_end
-                ),
+                citation: record.source.citation(),
                 lines,
                 record,
             })
