@@ -7,7 +7,6 @@
 //! by `scripts/make-fixtures.py` the way publishers lay them out (merged
 //! cells, captions, repeated header rows, varied column headings).
 
-#[allow(dead_code)]
 mod harness;
 
 use std::collections::{BTreeMap, BTreeSet};

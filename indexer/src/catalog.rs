@@ -243,8 +243,14 @@ pub fn remove_entry(seeds_dir: &Path, file: &str) -> Result<usize> {
     let mut removed = 0;
     edit_catalog(seeds_dir, |documents| {
         let before = documents.len();
+        // The file's opening comments sit before the first entry: they stay
+        // at the top when that entry goes.
+        let header = documents.get(0).and_then(|t| t.decor().prefix().cloned());
         documents.retain(|t| t.get("file").and_then(|f| f.as_str()) != Some(file));
         removed = before - documents.len();
+        if let (Some(header), Some(first)) = (header, documents.get_mut(0)) {
+            first.decor_mut().set_prefix(header);
+        }
         Ok(())
     })?;
     Ok(removed)

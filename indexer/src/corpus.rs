@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 use crate::catalog::{Catalog, CatalogEntry};
 use crate::error::Result;
 use crate::extract;
-use crate::formats;
+use crate::formats::{self, ExtractionCache};
 use crate::read::{self, Encoding, encoding};
 use crate::record::Record;
 
@@ -43,23 +43,32 @@ pub struct Corpus {
     /// the record lines refer to; for a text export, its decoded text.
     pub sources: Vec<(String, Vec<u8>)>,
     keep_sources: bool,
+    /// Where extracted originals are kept between builds, if anywhere.
+    extraction_cache: Option<ExtractionCache>,
 }
 
 impl Corpus {
     /// Reads every catalogued document of a seeds directory.
     pub fn load(seeds_dir: &Path) -> Result<Corpus> {
-        Corpus::load_inner(seeds_dir, false)
+        Corpus::load_inner(seeds_dir, false, None)
     }
 
-    /// [`Corpus::load`], keeping each document's bytes in `sources`.
-    pub fn load_with_sources(seeds_dir: &Path) -> Result<Corpus> {
-        Corpus::load_inner(seeds_dir, true)
+    /// [`Corpus::load`] for an index build: each document's text kept in
+    /// `sources`, originals (Word, PDF …) read through `cache` so that only
+    /// new or changed ones are extracted again.
+    pub fn load_for_build(seeds_dir: &Path, cache: ExtractionCache) -> Result<Corpus> {
+        Corpus::load_inner(seeds_dir, true, Some(cache))
     }
 
-    fn load_inner(seeds_dir: &Path, keep_sources: bool) -> Result<Corpus> {
+    fn load_inner(
+        seeds_dir: &Path,
+        keep_sources: bool,
+        extraction_cache: Option<ExtractionCache>,
+    ) -> Result<Corpus> {
         let catalog = Catalog::load(seeds_dir)?;
         let mut corpus = Corpus {
             keep_sources,
+            extraction_cache,
             ..Corpus::default()
         };
         for file in catalog.uncatalogued_files() {
@@ -93,7 +102,11 @@ impl Corpus {
             return;
         }
         self.id_stems.insert(stem, entry.file.clone());
-        let extracted = match formats::extract(bytes) {
+        let extracted = match &self.extraction_cache {
+            Some(cache) => cache.extract(bytes),
+            None => formats::extract(bytes),
+        };
+        let extracted = match extracted {
             Ok(extracted) => extracted,
             Err(e) => {
                 self.warn(&entry.file, 0, format!("{e}; file skipped"));

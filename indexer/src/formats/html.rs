@@ -218,19 +218,18 @@ fn cell_paragraphs(cell: ElementRef) -> Vec<String> {
         .layout
         .blocks
         .into_iter()
-        .filter_map(|b| match b {
-            super::Block::Paragraph(p) => Some(p.text),
-            super::Block::Table(grid) => Some(
-                grid.rows
-                    .iter()
-                    .flat_map(|r| r.cells.iter())
-                    .filter_map(|c| match c {
-                        GridCell::Text(p) => Some(p.join(" ")),
-                        _ => None,
-                    })
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            ),
+        .map(|b| match b {
+            super::Block::Paragraph(p) => p.text,
+            super::Block::Table(grid) => grid
+                .rows
+                .iter()
+                .flat_map(|r| r.cells.iter())
+                .filter_map(|c| match c {
+                    GridCell::Text(p) => Some(p.join(" ")),
+                    _ => None,
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
         })
         .collect()
 }

@@ -13,6 +13,7 @@
 //! (corrupt, encrypted, no text layer, unsupported); the corpus reports it
 //! against the file and goes on with the others.
 
+pub mod cache;
 pub mod docx;
 pub mod html;
 pub mod layout;
@@ -26,6 +27,7 @@ pub mod xlsx;
 use std::fmt;
 use std::io::Read;
 
+pub use cache::ExtractionCache;
 pub use layout::{Block, Grid, GridCell, GridRow, Layout, Rendered};
 pub use place::Place;
 
@@ -34,7 +36,8 @@ pub use place::Place;
 pub const MAX_PART_BYTES: u64 = 256 << 20;
 
 /// Document formats, as recognised from content.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Format {
     Text,
     Docx,
@@ -126,7 +129,7 @@ impl FormatError {
 }
 
 /// A document's text as the readers take it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Extracted {
     pub format: Format,
     pub text: String,

@@ -114,7 +114,7 @@ impl Numbering {
             counters.resize(levels.len(), 0);
         }
         for (l, counter) in counters.iter_mut().enumerate() {
-            let start = levels.get(l).map_or(1, |d| d.start.max(0));
+            let start = levels.get(l).map_or(1, |d| d.start);
             if l == level {
                 *counter = if *counter == 0 {
                     start.max(1)
@@ -172,7 +172,7 @@ fn chinese(n: u32) -> String {
         20..=99 => format!(
             "{}十{}",
             DIGITS[(n / 10) as usize],
-            if n % 10 > 0 {
+            if !n.is_multiple_of(10) {
                 DIGITS[(n % 10) as usize]
             } else {
                 ""

@@ -69,14 +69,14 @@ impl fmt::Display for Place {
         if let Some(page) = self.page {
             parts.push(format!("第{page}页"));
         }
-        if let Some(sheet) = &self.sheet {
-            parts.push(format!("工作表「{sheet}」"));
-        }
         if let Some(table) = self.table {
             parts.push(format!("表{table}"));
         }
-        if let Some(row) = self.row {
-            parts.push(format!("第{row}行"));
+        match (&self.sheet, self.row) {
+            (Some(sheet), Some(row)) => parts.push(format!("工作表「{sheet}」第{row}行")),
+            (Some(sheet), None) => parts.push(format!("工作表「{sheet}」")),
+            (None, Some(row)) => parts.push(format!("第{row}行")),
+            (None, None) => {}
         }
         if let Some(paragraph) = self.paragraph {
             parts.push(format!("第{paragraph}段"));

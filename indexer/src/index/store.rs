@@ -34,6 +34,7 @@ use super::{OpenIndex, build};
 use crate::catalog::Catalog;
 use crate::corpus::{Corpus, FileWarning};
 use crate::error::{Error, Result};
+use crate::formats::ExtractionCache;
 use crate::progress::Progress;
 
 /// Bump when parsing, records or the schema change, so old indexes rebuild.
@@ -41,6 +42,9 @@ pub const FORMAT_VERSION: u32 = 2;
 
 const CURRENT: &str = "CURRENT";
 const BUILD_LOCK: &str = ".build.lock";
+/// Extracted text of original documents, by content (`formats::cache`),
+/// shared by every generation.
+const EXTRACTED_DIR: &str = "extracted";
 pub const MANIFEST: &str = "manifest.json";
 
 /// What a generation was built from.
@@ -258,7 +262,8 @@ impl IndexStore {
         progress: &dyn Progress,
     ) -> Result<Generation> {
         self.remove_abandoned_builds(lock);
-        let corpus = Corpus::load_with_sources(seeds)?;
+        let cache = ExtractionCache::new(self.root.join(EXTRACTED_DIR));
+        let corpus = Corpus::load_for_build(seeds, cache)?;
         let manifest = Manifest {
             format_version: FORMAT_VERSION,
             corpus_hash: hash.to_string(),

@@ -103,7 +103,7 @@ impl Column {
             return false;
         };
         let label: String = label.chars().filter(|c| !c.is_whitespace()).collect();
-        HEADINGS.1.captions.iter().any(|c| *c == label)
+        HEADINGS.1.captions.contains(&label)
     }
 
     /// The columns of a header row, when every cell of the row is a known
