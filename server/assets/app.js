@@ -528,6 +528,18 @@
     }
   }
 
+  /**
+   * The cited rows of an original document (Word, Excel, web page, PDF):
+   * its extracted text has one tab-separated line per table row, so the
+   * cells are shown as the table they were, cell paragraphs on their own lines.
+   */
+  function citedCells(lines) {
+    const cell = (text) => text.replace(/<\/p>\s*<p>/g, '\n').replace(/<\/?p>/g, '');
+    return h('table', { class: 'cited-cells' },
+      h('tbody', {}, lines.map((l) => h('tr', {},
+        l.text.split('\t').map((c) => h('td', {}, cell(c)))))));
+  }
+
   async function openRecord(id) {
     $('#record-title').textContent = '原文';
     const body = $('#record-body');
@@ -545,7 +557,9 @@
         h('p', { class: 'meta' }, h('span', {}, record.bureau.name), h('span', {}, data.section_label)),
         h('dl', { class: 'fields' }, fieldRows(record.fields)),
         h('h3', {}, '清单原文 ', h('code', {}, data.citation)),
-        data.lines && data.lines.length
+        data.lines && data.lines.length && record.source.place
+          ? citedCells(data.lines)
+          : data.lines && data.lines.length
           ? h('ol', { class: 'source-lines' },
             data.lines.map((l) => h('li', { value: l.line }, h('span', { class: 'ln' }, l.line), h('span', { class: 'lt' }, l.text))))
           : h('p', { class: 'muted' }, '（原文文件暂不可读）'),
