@@ -390,3 +390,36 @@ fn broken_documents_are_refused_with_one_clear_error_and_the_index_keeps_serving
         assert_eq!(warnings.len(), 1, "{file}: {warnings:?}");
     }
 }
+
+/// Damaged originals — cut short anywhere, or with bytes overwritten — give
+/// text or a reason, never a panic (the readers' own invariant).
+#[test]
+fn damaged_originals_never_panic_a_reader() {
+    let mut state = 0x9e37_79b9_u32;
+    let mut next = move || {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        state as usize
+    };
+    for format in ["docx", "xlsx", "html"] {
+        let dir = fixture_dir(format);
+        let catalog = qsearch::catalog::Catalog::load(&dir).unwrap();
+        let bytes = std::fs::read(dir.join(&catalog.documents[0].file)).unwrap();
+        for _ in 0..40 {
+            let mut damaged = bytes[..next() % bytes.len()].to_vec();
+            for _ in 0..next() % 8 {
+                if !damaged.is_empty() {
+                    let at = next() % damaged.len();
+                    damaged[at] = next() as u8;
+                }
+            }
+            let result = std::panic::catch_unwind(|| qsearch::formats::extract(&damaged));
+            assert!(
+                result.is_ok(),
+                "{format}: a reader panicked on {} damaged bytes",
+                damaged.len()
+            );
+        }
+    }
+}
