@@ -450,7 +450,12 @@ impl Engine {
     }
 
     fn plan_with(&self, searcher: &tantivy::Searcher, query: &str) -> QueryPlan {
-        let mut plan = QueryPlan::parse(query, &self.open.analyzer, &self.synonyms);
+        let mut plan = QueryPlan::parse_with(
+            query,
+            &self.open.analyzer,
+            &self.synonyms,
+            self.ranking.query,
+        );
         plan.drop_common_subwords(|t| self.doc_freq(searcher, t), searcher.num_docs());
         plan
     }

@@ -10,6 +10,9 @@
 //! | `fusion.prior_boost` | 0.2 | who-questions: boundary rows' fused score × (1 + this) |
 //! | `fusion.prior_window` | 20 | only this many top candidates are nudged (prior and coverage) |
 //! | `fusion.coverage_boost` | 0.5 | fused score × (1 + this × the question's coverage) |
+//! | `query.synonym_weight` | 0.7 | weight of a term a synonym added, against the query's own |
+//! | `query.identifier_weight` | 3.0 | weight of a word carrying a number (第591号, GB 10631) |
+//! | `query.subword_tie_breaker` | 0.2 | share sub-word matches add beyond the best of their word |
 //! | `answer.covered` | 0.40 | support from which the lists answer (words and meaning) |
 //! | `answer.uncertain` | 0.30 | support from which departments are named as candidates |
 //! | `answer.covered_by_words` | 0.60 | the same without the model (words only) |
@@ -31,8 +34,28 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RankingParams {
+    pub query: QueryParams,
     pub fusion: FusionParams,
     pub answer: AnswerParams,
+}
+
+/// How the keyword query weighs the words of a question.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueryParams {
+    pub synonym_weight: f32,
+    pub identifier_weight: f32,
+    pub subword_tie_breaker: f32,
+}
+
+impl Default for QueryParams {
+    fn default() -> Self {
+        QueryParams {
+            synonym_weight: 0.7,
+            identifier_weight: 3.0,
+            subword_tie_breaker: 0.2,
+        }
+    }
 }
 
 /// Fusion of the keyword and vector halves, and the priors on it.
@@ -116,6 +139,7 @@ mod tests {
         assert_eq!(p.answer.covered, 0.5);
         assert_eq!(p.answer.uncertain, AnswerParams::default().uncertain);
         assert_eq!(p.fusion, FusionParams::default());
+        assert_eq!(p.query, QueryParams::default());
         assert!(RankingParams::from_toml("[answer]\ncoverd = 0.5\n").is_err());
     }
 }

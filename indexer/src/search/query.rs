@@ -18,13 +18,11 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::index::{Filters, IndexFields};
+use crate::ranking::QueryParams;
 use crate::tokenizer::{ChineseAnalyzer, Synonyms, fold, is_stopword};
 
 static QUOTED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""([^"]+)"|“([^”]+)”|「([^」]+)」"#).expect("valid quote regex"));
-
-/// Weight of a term that came from a synonym rather than the query itself.
-const SYNONYM_WEIGHT: f32 = 0.7;
 
 /// A query word with the sub-words inside it (烟花爆竹, 烟花, 爆竹): they
 /// score as one alternative, so a word is not counted once per sub-word.
@@ -35,14 +33,6 @@ pub struct TermGroup {
     /// The group came from a synonym's expansion, not from the query.
     pub from_synonym: bool,
 }
-
-/// How much sub-word matches add beyond the best one in their group.
-const SUBWORD_TIE_BREAKER: f32 = 0.2;
-
-/// Weight of a group whose word carries a number (第591号, 第57条, GB 10631):
-/// an identifier of a regulation, article or standard, which pins down the
-/// rows that cite it far better than any ordinary word.
-const IDENTIFIER_WEIGHT: f32 = 3.0;
 
 /// Sub-words found in more than this share of the records are dropped from
 /// their group: their IDF is near zero, so they barely change the ranking,
@@ -57,11 +47,30 @@ pub struct QueryPlan {
     pub groups: Vec<TermGroup>,
     /// Required phrases: tokens with their character positions.
     pub phrases: Vec<Vec<(usize, String)>>,
+    /// The weights (`crate::ranking::QueryParams`): a synonym's terms weigh
+    /// less than the query's own; a word carrying a number (第591号, 第57条,
+    /// GB 10631) identifies a regulation, article or standard and pins down
+    /// the rows citing it far better than an ordinary word; sub-words add a
+    /// little beyond the best of their word.
+    pub params: QueryParams,
 }
 
 impl QueryPlan {
     pub fn parse(query: &str, analyzer: &ChineseAnalyzer, synonyms: &Synonyms) -> QueryPlan {
-        let mut plan = QueryPlan::default();
+        QueryPlan::parse_with(query, analyzer, synonyms, QueryParams::default())
+    }
+
+    /// [`QueryPlan::parse`] with other weights (`qsearch eval --ranking`).
+    pub fn parse_with(
+        query: &str,
+        analyzer: &ChineseAnalyzer,
+        synonyms: &Synonyms,
+        params: QueryParams,
+    ) -> QueryPlan {
+        let mut plan = QueryPlan {
+            params,
+            ..QueryPlan::default()
+        };
         let mut rest = String::new();
         let mut last = 0;
         for caps in QUOTED.captures_iter(query) {
@@ -148,7 +157,11 @@ impl QueryPlan {
     /// Groups the tokens of `text` by the word that covers them; stop words
     /// are dropped and terms already in the plan are not added again.
     fn add_groups(&mut self, analyzer: &ChineseAnalyzer, text: &str, from_synonym: bool) {
-        let weight = if from_synonym { SYNONYM_WEIGHT } else { 1.0 };
+        let weight = if from_synonym {
+            self.params.synonym_weight
+        } else {
+            1.0
+        };
         let mut tokens: Vec<_> = analyzer
             .tokens(text)
             .into_iter()
@@ -173,7 +186,7 @@ impl QueryPlan {
                 }
                 _ => {
                     let weight = if is_identifier(&t.text) {
-                        weight * IDENTIFIER_WEIGHT
+                        weight * self.params.identifier_weight
                     } else {
                         weight
                     };
@@ -225,7 +238,7 @@ impl QueryPlan {
                     .collect();
                 let best_of: Box<dyn Query> = Box::new(DisjunctionMaxQuery::with_tie_breaker(
                     alternatives,
-                    SUBWORD_TIE_BREAKER,
+                    self.params.subword_tie_breaker,
                 ));
                 (Occur::Should, best_of)
             })
