@@ -845,9 +845,9 @@ fn a_huge_document_is_truncated_with_a_warning_and_its_hits_stay_small() {
         .unwrap_or_else(|| panic!("the huge document is not found: {:?}", response.hits));
     assert!(hit.text.chars().count() <= MAX_FIELD_CHARS);
     assert!(
-        hit.snippet.len() < 4096,
+        hit.snippet.text.len() < 4096,
         "snippet of {} bytes",
-        hit.snippet.len()
+        hit.snippet.text.len()
     );
     let json = serde_json::to_string(&response).unwrap();
     assert!(

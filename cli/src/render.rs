@@ -193,21 +193,13 @@ fn section_label(section: &str) -> &str {
     qsearch::SectionKind::parse(section).map_or(section, |k| k.label())
 }
 
-/// Turns the snippet's `<b>` markup into terminal emphasis (or 【】 when
-/// not a terminal) and unescapes HTML entities.
-fn highlight(snippet: &str) -> String {
+/// The snippet with its highlights in terminal emphasis (or 【】 when not
+/// colouring), on one line.
+fn highlight(snippet: &qsearch::search::snippet::Snippet) -> String {
     let (open, close) = if colour() {
         ("\x1b[1;31m", "\x1b[0m")
     } else {
         ("【", "】")
     };
-    snippet
-        .replace("<b>", open)
-        .replace("</b>", close)
-        .replace('\n', " ")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#x27;", "'")
-        .replace("&amp;", "&")
+    snippet.marked(open, close).replace('\n', " ")
 }

@@ -80,18 +80,20 @@
   }
 
   /**
-   * The snippet is HTML-escaped text with <b> marks. Parse it inertly and
-   * keep only text and <b>, so nothing else can ever reach the page.
+   * A snippet is plain text with the matched ranges (in characters, i.e.
+   * code points): text nodes and <mark>s, no HTML parsing at all.
    */
-  function snippetNodes(html) {
-    const template = document.createElement('template');
-    template.innerHTML = html;
+  function snippetNodes(snippet) {
+    const chars = Array.from(snippet.text || '');
     const out = [];
-    for (const node of template.content.childNodes) {
-      if (node.nodeType === Node.TEXT_NODE) out.push(document.createTextNode(node.textContent));
-      else if (node.nodeName === 'B') out.push(h('mark', {}, node.textContent));
-      else out.push(document.createTextNode(node.textContent || ''));
+    let at = 0;
+    for (const [start, end] of snippet.highlights || []) {
+      if (start < at || end > chars.length) continue;
+      if (start > at) out.push(document.createTextNode(chars.slice(at, start).join('')));
+      out.push(h('mark', {}, chars.slice(start, end).join('')));
+      at = end;
     }
+    if (at < chars.length) out.push(document.createTextNode(chars.slice(at).join('')));
     return out;
   }
 
@@ -286,7 +288,7 @@
         h('span', { class: 'section' }, sectionLabel(hit.section)),
         dept.length ? h('span', { class: 'department' }, dept) : null,
         hit.phone ? h('span', { class: 'phone' }, `电话 ${hit.phone}`) : null),
-      h('p', { class: 'snippet' }, snippetNodes(hit.snippet || hit.text)),
+      h('p', { class: 'snippet' }, snippetNodes(hit.snippet || { text: hit.text, highlights: [] })),
       (hit.laws || []).length && window.qsearchLaws
         ? h('div', { class: 'hit-laws' }, '依据：', hit.laws.flatMap((name) => [window.qsearchLaws.lawLink(name, /^[A-Z]/.test(name) ? name : `《${name}》`), ' ']))
         : null,

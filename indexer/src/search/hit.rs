@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::extract::MAX_FIELD_CHARS;
 use crate::record::{Record, Source};
+use crate::search::snippet::Snippet;
 
 /// Retrieval mode.
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -82,8 +83,8 @@ pub struct Hit {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
     pub text: String,
-    /// HTML-escaped text fragment with `<b>` around matched words.
-    pub snippet: String,
+    /// The best matching fragment, with the matched words as ranges.
+    pub snippet: Snippet,
     pub source: Source,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub explain: Option<Explain>,
@@ -94,7 +95,7 @@ pub struct Hit {
 }
 
 impl Hit {
-    pub fn new(rank: usize, score: f32, record: &Record, snippet: String) -> Hit {
+    pub fn new(rank: usize, score: f32, record: &Record, snippet: Snippet) -> Hit {
         let dept = record.department();
         let department = match dept {
             Some(d) => Some(d.as_written.clone()),

@@ -1,9 +1,15 @@
-//! Highlighted snippets, sized in characters.
+//! Snippets with structured highlights, sized in characters.
+//!
+//! A snippet is plain text plus the character ranges the query matched,
+//! not markup: each front end renders highlights its own way (the terminal
+//! with colour or 【】, the page with `<mark>` built as DOM nodes), and no
+//! front end has to parse or escape HTML from the library.
 //!
 //! tantivy's SnippetGenerator counts its limit in bytes; a CJK character is
 //! three bytes in UTF-8, so the limit is scaled to keep snippets the same
 //! visible length as Latin ones.
 
+use serde::{Deserialize, Serialize};
 use tantivy::Searcher;
 use tantivy::query::Query;
 use tantivy::snippet::SnippetGenerator;
@@ -13,6 +19,38 @@ use crate::index::IndexFields;
 /// Visible characters of a snippet.
 pub const SNIPPET_CHARS: usize = 80;
 const BYTES_PER_CJK_CHAR: usize = 3;
+
+/// A passage fragment and the words in it that matched.
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snippet {
+    /// Plain text (not escaped); `…` marks a cut end.
+    pub text: String,
+    /// Matched ranges `[start, end)` in characters (Unicode scalar values)
+    /// of `text`, in order and not overlapping.
+    pub highlights: Vec<[usize; 2]>,
+}
+
+impl Snippet {
+    /// The text with each highlight wrapped in `open` … `close`.
+    pub fn marked(&self, open: &str, close: &str) -> String {
+        let mut out = String::with_capacity(self.text.len() + 8 * self.highlights.len());
+        let mut ranges = self.highlights.iter().peekable();
+        for (i, c) in self.text.chars().enumerate() {
+            if ranges.peek().is_some_and(|r| r[0] == i) {
+                out.push_str(open);
+            }
+            out.push(c);
+            if let Some(r) = ranges.peek()
+                && r[1] == i + 1
+            {
+                out.push_str(close);
+                ranges.next();
+            }
+        }
+        out
+    }
+}
 
 pub struct Snippets {
     generator: Option<SnippetGenerator>,
@@ -29,26 +67,51 @@ impl Snippets {
         Snippets { generator }
     }
 
-    /// An HTML snippet of `text`; the text's start when nothing matched.
-    pub fn of(&self, text: &str) -> String {
+    /// The best matching fragment of `text`; its start when nothing matched.
+    pub fn of(&self, text: &str) -> Snippet {
         // Records are cut to this when read; the generator's work grows with
         // the text, so it never sees more.
         let text = crate::text::prefix_chars(text, crate::extract::MAX_FIELD_CHARS);
         if let Some(g) = &self.generator {
             let snippet = g.snippet(text);
             if !snippet.highlighted().is_empty() {
-                return snippet.to_html();
+                let fragment = snippet.fragment();
+                let char_at = |byte: usize| fragment[..byte.min(fragment.len())].chars().count();
+                let highlights = snippet
+                    .highlighted()
+                    .iter()
+                    .filter(|h| {
+                        fragment.is_char_boundary(h.start) && fragment.is_char_boundary(h.end)
+                    })
+                    .map(|h| [char_at(h.start), char_at(h.end)])
+                    .filter(|[s, e]| s < e)
+                    .collect();
+                return Snippet {
+                    text: fragment.to_string(),
+                    highlights,
+                };
             }
         }
         let head: String = text.chars().take(SNIPPET_CHARS).collect();
         let ellipsis = if head.len() < text.len() { "…" } else { "" };
-        html_escape(&head) + ellipsis
+        Snippet {
+            text: head + ellipsis,
+            highlights: Vec::new(),
+        }
     }
 }
 
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn marks_ranges_in_characters() {
+        let s = Snippet {
+            text: "负责烟花爆竹的质量".into(),
+            highlights: vec![[2, 6], [7, 9]],
+        };
+        assert_eq!(s.marked("【", "】"), "负责【烟花爆竹】的【质量】");
+        assert_eq!(Snippet::default().marked("<", ">"), "");
+    }
 }
