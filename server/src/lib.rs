@@ -220,7 +220,7 @@ pub fn router(state: AppState) -> Router {
         .quality(tower_http::CompressionLevel::Fastest)
         .compress_when(SizeAbove::new(256).and(NotForContentType::IMAGES));
     Router::new()
-        .merge(api::routes())
+        .merge(Router::from(api::routes()))
         .merge(page::routes())
         .route("/metrics", axum::routing::get(metrics::metrics))
         .fallback(layers::not_found)

@@ -9,22 +9,24 @@ pub mod records;
 pub mod search;
 pub mod who;
 
-use axum::Router;
-use axum::routing::get;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::state::AppState;
 
-/// The API routes (`/api/…` and `/healthz`).
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/api/search", get(search::search))
-        .route("/api/who", get(who::who))
-        .route("/api/compare", get(compare::compare))
-        .route("/api/matters", get(compare::matters))
-        .route("/api/bureaus", get(bureaus::bureaus))
-        .route("/api/records/{id}", get(records::record))
-        .route("/api/laws", get(laws::laws))
-        .route("/api/laws/{name}", get(laws::law))
-        .route("/api/openapi.json", get(crate::openapi::document))
-        .route("/healthz", get(health::health))
+/// The API routes (`/api/…` and `/healthz`), each listed once: the router
+/// and the OpenAPI document's paths both come from here.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(crate::openapi::ApiDoc::openapi())
+        .routes(routes!(search::search))
+        .routes(routes!(who::who))
+        .routes(routes!(compare::compare))
+        .routes(routes!(compare::matters))
+        .routes(routes!(bureaus::bureaus))
+        .routes(routes!(records::record))
+        .routes(routes!(laws::laws))
+        .routes(routes!(laws::law))
+        .routes(routes!(crate::openapi::document))
+        .routes(routes!(health::health))
 }
