@@ -386,7 +386,9 @@ fn flat_query(
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
     for group in &plan.groups {
         for term in &group.terms {
-            for (field, boost) in fields.weighted_text_fields() {
+            for (field, boost) in
+                fields.weighted_text_fields(&qsearch::ranking::FieldBoosts::default())
+            {
                 let q = TermQuery::new(
                     Term::from_field_text(field, term),
                     IndexRecordOption::WithFreqs,

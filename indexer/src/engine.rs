@@ -528,9 +528,9 @@ impl Engine {
     fn doc_freq(&self, searcher: &tantivy::Searcher, term: &str) -> u64 {
         self.open
             .fields
-            .weighted_text_fields()
+            .searched_fields()
             .iter()
-            .filter_map(|&(field, _)| {
+            .filter_map(|&field| {
                 searcher
                     .doc_freq(&tantivy::Term::from_field_text(field, term))
                     .ok()

@@ -13,6 +13,7 @@
 //! | `query.synonym_weight` | 0.7 | weight of a term a synonym added, against the query's own |
 //! | `query.identifier_weight` | 3.0 | weight of a word carrying a number (第591号, GB 10631) |
 //! | `query.subword_tie_breaker` | 0.2 | share sub-word matches add beyond the best of their word |
+//! | `query.field_boosts.*` | matter 3.0, department 2.5, text 2.0, context 1.2, basis 1.0, case 0.5, inherited 0.3 | BM25 boost of each indexed field |
 //! | `answer.covered` | 0.40 | support from which the lists answer (words and meaning) |
 //! | `answer.uncertain` | 0.30 | support from which departments are named as candidates |
 //! | `answer.covered_by_words` | 0.60 | the same without the model (words only) |
@@ -46,6 +47,7 @@ pub struct QueryParams {
     pub synonym_weight: f32,
     pub identifier_weight: f32,
     pub subword_tie_breaker: f32,
+    pub field_boosts: FieldBoosts,
 }
 
 impl Default for QueryParams {
@@ -54,6 +56,36 @@ impl Default for QueryParams {
             synonym_weight: 0.7,
             identifier_weight: 3.0,
             subword_tie_breaker: 0.2,
+            field_boosts: FieldBoosts::default(),
+        }
+    }
+}
+
+/// BM25 boosts of the indexed fields: a record's matter and department
+/// name what it is about, its text says it, its context and basis frame it,
+/// a case and text inherited from a merged cell only illustrate it.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FieldBoosts {
+    pub matter: f32,
+    pub department: f32,
+    pub text: f32,
+    pub context: f32,
+    pub basis: f32,
+    pub case: f32,
+    pub inherited: f32,
+}
+
+impl Default for FieldBoosts {
+    fn default() -> Self {
+        FieldBoosts {
+            matter: 3.0,
+            department: 2.5,
+            text: 2.0,
+            context: 1.2,
+            basis: 1.0,
+            case: 0.5,
+            inherited: 0.3,
         }
     }
 }

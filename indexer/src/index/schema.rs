@@ -4,6 +4,7 @@
 //! are raw strings whose values come from [`crate::index::FilterKeys`], so
 //! BM25 filters and vector-search filters agree by construction.
 
+use crate::ranking::FieldBoosts;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
@@ -79,16 +80,22 @@ impl IndexFields {
     /// the text, the text above context, basis and case; a basis or case
     /// inherited from a merged cell least, so the row that holds the text
     /// ranks above the rows it was carried into.
-    pub fn weighted_text_fields(&self) -> [(Field, f32); 7] {
+    pub fn weighted_text_fields(&self, boosts: &FieldBoosts) -> [(Field, f32); 7] {
         [
-            (self.matter, 3.0),
-            (self.department, 2.5),
-            (self.text, 2.0),
-            (self.context, 1.2),
-            (self.basis, 1.0),
-            (self.case, 0.5),
-            (self.inherited, 0.3),
+            (self.matter, boosts.matter),
+            (self.department, boosts.department),
+            (self.text, boosts.text),
+            (self.context, boosts.context),
+            (self.basis, boosts.basis),
+            (self.case, boosts.case),
+            (self.inherited, boosts.inherited),
         ]
+    }
+
+    /// The fields a query searches, whatever their weights.
+    pub fn searched_fields(&self) -> [Field; 7] {
+        self.weighted_text_fields(&FieldBoosts::default())
+            .map(|(field, _)| field)
     }
 }
 

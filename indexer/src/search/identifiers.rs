@@ -49,11 +49,7 @@ pub fn records_citing(
 pub(crate) fn in_any_field(fields: &IndexFields, spellings: &[&str]) -> Box<dyn Query> {
     let alternatives: Vec<(Occur, Box<dyn Query>)> = spellings
         .iter()
-        .flat_map(|token| {
-            fields
-                .weighted_text_fields()
-                .map(|(field, _)| (field, *token))
-        })
+        .flat_map(|token| fields.searched_fields().map(|field| (field, *token)))
         .map(|(field, token)| {
             let term = TermQuery::new(
                 Term::from_field_text(field, token),

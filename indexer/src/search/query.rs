@@ -215,7 +215,7 @@ impl QueryPlan {
         require_identifiers: bool,
     ) -> Box<dyn Query> {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let weighted = fields.weighted_text_fields();
+        let weighted = fields.weighted_text_fields(&self.params.field_boosts);
         let optional: Vec<(Occur, Box<dyn Query>)> = self
             .groups
             .iter()
