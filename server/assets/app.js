@@ -447,6 +447,9 @@
 
   function passageItem(p) {
     return h('li', { class: 'passage' },
+      p.added_for
+        ? h('span', { class: 'added-for', title: '同一制度中的另一段，列出其数字以便比较' }, `同一制度中的${ASPECT[p.added_for] || p.added_for}`)
+        : null,
       h('span', { class: 'passage-matter', title: p.matter }, shorten(p.matter, 30)),
       p.department ? h('span', { class: 'dept' }, p.department) : null,
       h('span', { class: 'passage-text' }, markedText(p.text, p.quantities || [])), ' ',

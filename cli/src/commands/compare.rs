@@ -176,7 +176,11 @@ fn print_clause(c: &ClauseComparison) {
                 } else {
                     ""
                 };
-                println!("  {head} {dept}{matter}{cut}：{text}{more}");
+                let added = p
+                    .added_for
+                    .map(|a| format!("（同一制度中的{}）", a.label()))
+                    .unwrap_or_default();
+                println!("  {head} {added}{dept}{matter}{cut}：{text}{more}");
                 println!(
                     "      [{}:{}-{} {}]",
                     p.file, p.line_start, p.line_end, p.record_id

@@ -101,6 +101,12 @@ pub struct Passage {
     pub line_end: usize,
     /// Numbers with units stated in the whole passage.
     pub quantities: Vec<Quantity>,
+    /// Shown for its numbers: it belongs to the same rule (matter) as a
+    /// passage of this cell, and states this aspect (how often, how soon,
+    /// how much) that another bureau's passages state and this cell's did
+    /// not — the number a comparison is about sits one block further on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub added_for: Option<Aspect>,
 }
 
 /// How the bureaus differ in one section.
@@ -230,6 +236,8 @@ pub fn compare_clause(
         if cells.iter().all(|c| c.passages.is_empty()) {
             continue;
         }
+        let mut cells = cells;
+        complete_numbers(records, question, &mut cells, section);
         let mut row = ClauseRow {
             section,
             label: section.label().to_string(),
@@ -281,6 +289,73 @@ fn passage(record: &Record, coverage: f32) -> Passage {
         line_start: record.source.line_start,
         line_end: record.source.line_end,
         quantities: quantity::extract(text),
+        added_for: None,
+    }
+}
+
+/// The quantity kinds a comparison is about. Head counts (两名以上执法人员)
+/// are procedure every list repeats, not a difference between rules.
+fn compared(kind: QuantityKind) -> bool {
+    kind != QuantityKind::Count
+}
+
+/// Where some bureaus' passages state how often, how soon or how much and
+/// another's do not, that bureau's same rule (the matter of a passage
+/// shown) may state it in another block: the first such block, in document
+/// order, carrying at least half of [`MIN_COVERAGE`], joins the cell,
+/// marked with the aspect it was added for.
+fn complete_numbers(
+    records: &[Record],
+    question: &Question,
+    cells: &mut [ClauseCell],
+    section: SectionKind,
+) {
+    let stated = |cell: &ClauseCell, kind: QuantityKind| {
+        cell.passages
+            .iter()
+            .any(|p| p.quantities.iter().any(|q| q.kind == kind))
+    };
+    let kinds: Vec<QuantityKind> = cells
+        .iter()
+        .flat_map(|c| {
+            c.passages
+                .iter()
+                .flat_map(|p| p.quantities.iter().map(|q| q.kind))
+        })
+        .filter(|&k| compared(k))
+        .fold(Vec::new(), |mut kinds, k| {
+            if !kinds.contains(&k) {
+                kinds.push(k);
+            }
+            kinds
+        });
+    for kind in kinds {
+        for cell in cells.iter_mut() {
+            if cell.passages.is_empty() || stated(cell, kind) {
+                continue;
+            }
+            let file = cell.passages[0].file.clone();
+            let matters: Vec<String> = cell.passages.iter().map(|p| p.matter.clone()).collect();
+            let shown: Vec<String> = cell.passages.iter().map(|p| p.record_id.clone()).collect();
+            // The block still has to be about the clause, if less fully
+            // than a passage found for itself.
+            let found = records.iter().find_map(|r| {
+                let candidate = r.source.file == file
+                    && r.section == section
+                    && matters.iter().any(|m| m == r.matter())
+                    && !shown.contains(&r.id)
+                    && quantity::extract(r.text()).iter().any(|q| q.kind == kind);
+                let coverage = candidate
+                    .then(|| question.coverage(&crate::answer::subject_text(r)))
+                    .filter(|&c| c >= MIN_COVERAGE / 2.0)?;
+                Some((r, coverage))
+            });
+            if let Some((record, coverage)) = found {
+                let mut added = passage(record, coverage);
+                added.added_for = Some(Aspect::of(kind));
+                cell.passages.push(added);
+            }
+        }
     }
 }
 
