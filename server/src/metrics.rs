@@ -235,6 +235,29 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             stats.texts,
             stats.seconds,
         );
+        let _ = writeln!(
+            out,
+            "# HELP qsearch_embedding_query_batch_size Queries per model call of the query-batching workers.\n\
+             # TYPE qsearch_embedding_query_batch_size histogram"
+        );
+        let mut cumulative = 0;
+        for (bound, count) in qsearch::embed::embedder::BATCH_BUCKETS
+            .iter()
+            .zip(stats.batch_sizes)
+        {
+            cumulative += count;
+            let _ = writeln!(
+                out,
+                "qsearch_embedding_query_batch_size_bucket{{le=\"{bound}\"}} {cumulative}"
+            );
+        }
+        let _ = write!(
+            out,
+            "qsearch_embedding_query_batch_size_bucket{{le=\"+Inf\"}} {cumulative}\n\
+             qsearch_embedding_query_batch_size_sum {}\n\
+             qsearch_embedding_query_batch_size_count {cumulative}\n",
+            stats.batched_queries
+        );
     }
     let health = engine.health();
     let _ = write!(

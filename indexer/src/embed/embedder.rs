@@ -3,12 +3,17 @@
 //!
 //! `TextEmbedding::embed` takes `&mut self`, so each session sits behind a
 //! mutex: the engine stays `Sync`, and keyword-only requests never touch it.
+//! Query embeddings are batched: a worker per session takes every query
+//! waiting when it becomes free into one model call (see
+//! [`Embedder::embed_query`]).
+//!
 //! One session with two intra-op threads by default; `EngineOptions::embed_sessions = 2` (`qsearch serve --embed-sessions 2`, env `QSEARCH_EMBED_SESSIONS`)
 //! loads two with one thread each (≈1.5–1.8× the distinct-query rate on 2
 //! cores, but ~300 MiB more RSS, over the 1 GiB budget: docs/PERFORMANCE.md).
 
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock, mpsc};
 
 use fastembed::{
     InitOptionsUserDefined, Pooling, TextEmbedding, TokenizerFiles, UserDefinedEmbeddingModel,
@@ -25,24 +30,51 @@ const INTRA_THREADS: usize = 2;
 pub const QUERY_CACHE_SIZE: usize = 4096;
 
 pub struct Embedder {
-    /// Sessions, each behind its own mutex (one unless
-    /// `EngineOptions::embed_sessions` asks for more).
-    models: Vec<Mutex<TextEmbedding>>,
-    /// Round-robin start for callers when every session is busy.
-    next: std::sync::atomic::AtomicUsize,
+    sessions: Arc<Sessions>,
+    /// Query embeddings go through the batching workers.
+    queue: Mutex<mpsc::Sender<QueryJob>>,
     /// Query text (prefix included) → its vector, least recently used out.
     queries: Mutex<lru::LruCache<String, Vec<f32>>>,
-    cache_hits: std::sync::atomic::AtomicU64,
-    cache_misses: std::sync::atomic::AtomicU64,
-    /// Model calls, texts embedded by them, and nanoseconds spent in them
-    /// (waiting for the mutex not included).
-    calls: std::sync::atomic::AtomicU64,
-    texts: std::sync::atomic::AtomicU64,
-    nanos: std::sync::atomic::AtomicU64,
+    cache_hits: AtomicU64,
+    cache_misses: AtomicU64,
     pub config: super::config::ModelConfig,
     pub fingerprint: String,
+}
+
+/// The loaded sessions and what they have done; shared with the workers.
+struct Sessions {
+    /// Each behind its own mutex (one unless `EngineOptions::embed_sessions`
+    /// asks for more).
+    models: Vec<Mutex<TextEmbedding>>,
+    /// Round-robin start for callers when every session is busy.
+    next: AtomicUsize,
+    /// Model calls, texts embedded by them, and nanoseconds spent in them
+    /// (waiting for the mutex not included).
+    calls: AtomicU64,
+    texts: AtomicU64,
+    nanos: AtomicU64,
+    /// Query batches by size: ≤1, ≤2, ≤4, ≤8, ≤16 (cumulative buckets are
+    /// made from these when exported).
+    batch_sizes: [AtomicU64; BATCH_BUCKETS.len()],
+    /// Queries embedded by the workers (the histogram's sum).
+    batched_queries: AtomicU64,
+    dimensions: usize,
+    normalize: bool,
     config_path: std::path::PathBuf,
 }
+
+/// One query waiting for its vector.
+struct QueryJob {
+    text: String,
+    reply: mpsc::SyncSender<Result<Vec<f32>>>,
+}
+
+/// At most this many queries share one model call. Short queries pad to the
+/// longest of the batch, so a bound keeps one long query from slowing many.
+pub const MAX_QUERY_BATCH: usize = 16;
+
+/// Upper bounds of the query batch-size histogram.
+pub const BATCH_BUCKETS: [usize; 5] = [1, 2, 4, 8, 16];
 
 /// ONNX Runtime can be loaded once per process; later calls reuse it.
 fn load_runtime(library: &Path) -> Result<ort::environment::Environment> {
@@ -98,25 +130,41 @@ impl Embedder {
                 })?;
             models.push(Mutex::new(text_embedding));
         }
-        let capacity =
-            std::num::NonZeroUsize::new(QUERY_CACHE_SIZE).expect("the cache size is not zero");
-        let embedder = Embedder {
+        let sessions = Arc::new(Sessions {
             models,
             next: Default::default(),
-            queries: Mutex::new(lru::LruCache::new(capacity)),
-            cache_hits: Default::default(),
-            cache_misses: Default::default(),
             calls: Default::default(),
             texts: Default::default(),
             nanos: Default::default(),
-            config: model.config.clone(),
-            fingerprint: model.fingerprint(),
+            batch_sizes: Default::default(),
+            batched_queries: Default::default(),
+            dimensions: model.config.dimensions,
+            normalize: model.config.normalize,
             config_path: model.dir.join(super::config::MODEL_CONFIG),
-        };
+        });
         // One short embedding checks the model's output against the
         // configured dimensions now, rather than at every query.
-        embedder.embed(&["qsearch".to_string()], 1)?;
-        Ok(embedder)
+        sessions.embed(&["qsearch".to_string()], 1)?;
+        let (queue, jobs) = mpsc::channel::<QueryJob>();
+        let jobs = Arc::new(Mutex::new(jobs));
+        for n in 0..sessions.models.len() {
+            let (sessions, jobs) = (Arc::clone(&sessions), Arc::clone(&jobs));
+            std::thread::Builder::new()
+                .name(format!("qsearch-embed-{n}"))
+                .spawn(move || batch_worker(&sessions, &jobs))
+                .map_err(|e| Error::Model(format!("cannot start an embedding worker: {e}")))?;
+        }
+        let capacity =
+            std::num::NonZeroUsize::new(QUERY_CACHE_SIZE).expect("the cache size is not zero");
+        Ok(Embedder {
+            sessions,
+            queue: Mutex::new(queue),
+            queries: Mutex::new(lru::LruCache::new(capacity)),
+            cache_hits: Default::default(),
+            cache_misses: Default::default(),
+            config: model.config.clone(),
+            fingerprint: model.fingerprint(),
+        })
     }
 
     /// Embeds passages (the passage prefix is added here).
@@ -125,13 +173,16 @@ impl Embedder {
             .iter()
             .map(|t| format!("{}{t}", self.config.passage_prefix))
             .collect();
-        self.embed(&prefixed, batch)
+        self.sessions.embed(&prefixed, batch)
     }
 
     /// Embeds one query (the query prefix is added here); a query seen
     /// before gets the vector it got then, without running the model.
+    /// Concurrent queries are embedded together: the workers take every
+    /// query waiting when they become free (up to [`MAX_QUERY_BATCH`]) into
+    /// one model call, so under load the model runs full batches, and a
+    /// query alone waits for nothing.
     pub fn embed_query(&self, query: &str) -> Result<Vec<f32>> {
-        use std::sync::atomic::Ordering;
         let text = format!("{}{query}", self.config.query_prefix);
         if let Some(vector) = self
             .queries
@@ -143,10 +194,21 @@ impl Embedder {
             return Ok(vector);
         }
         self.cache_misses.fetch_add(1, Ordering::Relaxed);
-        let vector = self
-            .embed(std::slice::from_ref(&text), 1)?
-            .pop()
-            .ok_or_else(|| Error::Model("empty embedding".into()))?;
+        let (reply, answer) = mpsc::sync_channel(1);
+        let sent = self
+            .queue
+            .lock()
+            .map_err(|_| Error::Model("embedding queue lock poisoned".into()))?
+            .send(QueryJob {
+                text: text.clone(),
+                reply,
+            });
+        if sent.is_err() {
+            return Err(Error::Model("the embedding workers stopped".into()));
+        }
+        let vector = answer
+            .recv()
+            .map_err(|_| Error::Model("an embedding worker stopped".into()))??;
         if let Ok(mut cache) = self.queries.lock() {
             cache.put(text, vector.clone());
         }
@@ -155,7 +217,6 @@ impl Embedder {
 
     /// Query-vector cache hits and misses since the model was loaded.
     pub fn query_cache_stats(&self) -> (u64, u64) {
-        use std::sync::atomic::Ordering;
         (
             self.cache_hits.load(Ordering::Relaxed),
             self.cache_misses.load(Ordering::Relaxed),
@@ -179,16 +240,66 @@ impl Embedder {
     /// Model calls, texts they embedded and seconds they took, since the
     /// model was loaded.
     pub fn embed_stats(&self) -> EmbedStats {
-        use std::sync::atomic::Ordering;
+        let s = &self.sessions;
         EmbedStats {
-            calls: self.calls.load(Ordering::Relaxed),
-            texts: self.texts.load(Ordering::Relaxed),
-            seconds: self.nanos.load(Ordering::Relaxed) as f64 / 1e9,
+            calls: s.calls.load(Ordering::Relaxed),
+            texts: s.texts.load(Ordering::Relaxed),
+            seconds: s.nanos.load(Ordering::Relaxed) as f64 / 1e9,
+            batch_sizes: std::array::from_fn(|i| s.batch_sizes[i].load(Ordering::Relaxed)),
+            batched_queries: s.batched_queries.load(Ordering::Relaxed),
         }
     }
+}
 
+/// A worker: waits for a query, takes every other query already waiting
+/// (up to [`MAX_QUERY_BATCH`]), embeds them in one call and answers each.
+/// It ends when the embedder (the queue's sender) is dropped.
+fn batch_worker(sessions: &Sessions, jobs: &Mutex<mpsc::Receiver<QueryJob>>) {
+    loop {
+        let batch: Vec<QueryJob> = {
+            let Ok(jobs) = jobs.lock() else { return };
+            let Ok(first) = jobs.recv() else { return };
+            let mut batch = vec![first];
+            while batch.len() < MAX_QUERY_BATCH {
+                match jobs.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
+            }
+            batch
+        };
+        let bucket = BATCH_BUCKETS
+            .iter()
+            .position(|&b| batch.len() <= b)
+            .unwrap_or(BATCH_BUCKETS.len() - 1);
+        sessions.batch_sizes[bucket].fetch_add(1, Ordering::Relaxed);
+        sessions
+            .batched_queries
+            .fetch_add(batch.len() as u64, Ordering::Relaxed);
+        let texts: Vec<String> = batch.iter().map(|j| j.text.clone()).collect();
+        match sessions.embed(&texts, texts.len()) {
+            Ok(vectors) if vectors.len() == batch.len() => {
+                for (job, vector) in batch.into_iter().zip(vectors) {
+                    let _ = job.reply.send(Ok(vector));
+                }
+            }
+            Ok(_) => {
+                for job in batch {
+                    let _ = job.reply.send(Err(Error::Model("the model returned too few vectors".into())));
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                for job in batch {
+                    let _ = job.reply.send(Err(Error::Model(message.clone())));
+                }
+            }
+        }
+    }
+}
+
+impl Sessions {
     fn embed(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
-        use std::sync::atomic::Ordering;
         // A free session if there is one, else wait for the next in turn.
         let mut model = match self.models.iter().find_map(|m| m.try_lock().ok()) {
             Some(model) => model,
@@ -200,22 +311,22 @@ impl Embedder {
             }
         };
         let started = std::time::Instant::now();
-        let embedded = model.embed(texts, Some(batch));
+        let embedded = model.embed(texts, Some(batch.max(1)));
         drop(model);
         self.calls.fetch_add(1, Ordering::Relaxed);
         self.texts.fetch_add(texts.len() as u64, Ordering::Relaxed);
         self.nanos
             .fetch_add(started.elapsed().as_nanos() as u64, Ordering::Relaxed);
         let mut vectors = embedded.map_err(|e| Error::Model(format!("embedding failed: {e}")))?;
-        if let Some(v) = vectors.iter().find(|v| v.len() != self.config.dimensions) {
+        if let Some(v) = vectors.iter().find(|v| v.len() != self.dimensions) {
             return Err(Error::Model(format!(
                 "the model outputs {}-dimensional vectors but {} says dimensions = {}; correct it there",
                 v.len(),
                 self.config_path.display(),
-                self.config.dimensions
+                self.dimensions
             )));
         }
-        if self.config.normalize {
+        if self.normalize {
             vectors.iter_mut().for_each(|v| normalize(v));
         }
         Ok(vectors)
@@ -228,6 +339,10 @@ pub struct EmbedStats {
     pub calls: u64,
     pub texts: u64,
     pub seconds: f64,
+    /// Query batches per size bucket ([`BATCH_BUCKETS`]: ≤1, ≤2, ≤4, ≤8, ≤16).
+    pub batch_sizes: [u64; BATCH_BUCKETS.len()],
+    /// Queries those batches held.
+    pub batched_queries: u64,
 }
 
 /// Scales a vector to unit length, so cosine is a dot product.
