@@ -2,34 +2,42 @@
 //!
 //! A PDF keeps no table: only words at positions (the ruling lines are
 //! paths pdftotext does not report). The rows are rebuilt from what any
-//! word processor's table layout guarantees:
+//! word processor's table layout guarantees, measured on the table itself
+//! rather than assumed, so other fonts, sizes, paddings and widths work
+//! alike:
 //!
-//! - **Columns** are the header cells; the exact boundary between two is
-//!   the widest vertical gutter the body words leave between the two header
-//!   centres. A word belongs to the column its centre is in.
-//! - **Cells**: within a column, the lines of one cell follow each other at
-//!   the line pitch; between two cells there is also the cell padding and
-//!   the border, so the gap between two lines is larger. The threshold is
-//!   measured per table (the first clear jump above the smallest gaps), not
-//!   assumed, so other fonts, sizes and paddings work alike. Runs of lines
-//!   closer than that are *blocks*: one cell's text, or part of it.
-//! - **Rows**: cells that are not merged are top-aligned, so a row starts
-//!   where blocks start in the columns that have a cell in every row (the
-//!   *anchor* columns: most blocks, and their tops coincide with other
-//!   columns' tops). A block of an anchor column never straddles a row top.
+//! - **Columns** are the header cells. Between two header centres the
+//!   right column's left-aligned text starts at one x, just right of the
+//!   border; the boundary is in the gap before it (or, for centred or
+//!   sparse text, in the widest gap the words leave). A word belongs to the
+//!   column its centre is in.
+//! - **Cells**: within a column the lines of one cell follow at the line
+//!   pitch; between two cells there is also padding and border, so the gap
+//!   is larger. The threshold is the first clear jump above the smallest
+//!   gaps of the table. Runs of closer lines are *blocks*: one cell's text
+//!   (or the part of it on one page).
+//! - **Rows**: a cell of its own is top-aligned, so rows start where the
+//!   *anchor* columns start blocks — the columns with a block in (nearly)
+//!   every row whose tops coincide with other columns' tops (相关部门,
+//!   职责分工). A block of an anchor column never straddles a row top.
+//!   Columns with a block in every row that is placed otherwise (centred)
+//!   go to the row their middle is in, and may raise its top.
 //! - **Merged cells** (a matter over its departments) hold their text once,
 //!   top-aligned or vertically centred in the rows they span. The *group*
-//!   column (the leftmost merged column: 管理事项 or 序号) is solved as a
-//!   partition of the rows into consecutive groups, each holding one of its
-//!   blocks at its top or centre, by dynamic programming; the text goes to
-//!   the group's first row and the rows below are covered from above. Other
-//!   merged columns (依据, 案例) go to the first row of the group their
-//!   text's centre is in.
-//! - **Page breaks**: a page's first row continues the row the break cut
-//!   when its label column (the shortest anchor column: 相关部门, 序号) is
-//!   empty; its text is appended to the cells above instead of starting a
-//!   row. Merged text in the rows a page starts with belongs to the group
-//!   continued from the page before.
+//!   column (the leftmost merged one: 管理事项, or 序号) is solved as a
+//!   partition of each page's rows into consecutive groups, each holding
+//!   one of its blocks at its top or centre (dynamic programming); the text
+//!   goes to the group's first row, the rows below are covered from above.
+//!   Other merged columns (依据, 案例) go to the first row of the group
+//!   their text is in.
+//! - **Page breaks**: the rows a page starts with may belong to the group
+//!   begun on the page before; their merged text continues that cell. The
+//!   first row continues the row the break cut when its label column (the
+//!   shortest per-row column: 相关部门, 序号) is empty, or when the label
+//!   itself was cut (see [`is_cut`]); its text is appended to the cells
+//!   above. Merged text cut at the foot of a page (its last line as wide as
+//!   the column allows) is continued by the first block of that column on
+//!   the next.
 
 use crate::formats::{Grid, GridCell, GridRow, Place};
 use crate::read::Column;
@@ -81,8 +89,7 @@ pub fn build(table: &TableWords) -> Grid {
                 .collect()
         })
         .collect();
-    let mut roles = Roles::of(&table.header, &blocks, &metrics);
-    roles.right = right;
+    let mut roles = Roles::of(&table.header, &blocks, &metrics, right);
     roles.centred = merged_cells_centred(&blocks, &roles, &metrics);
 
     let mut rows: Vec<OutRow> = Vec::new();
@@ -360,7 +367,7 @@ struct Roles {
 }
 
 impl Roles {
-    fn of(header: &Header, blocks: &[Vec<Vec<Block>>], m: &Metrics) -> Roles {
+    fn of(header: &Header, blocks: &[Vec<Vec<Block>>], m: &Metrics, right: Vec<f64>) -> Roles {
         let n = header.cells.len();
         let count = |c: usize| blocks.iter().map(|s| s[c].len()).sum::<usize>();
         let counts: Vec<usize> = (0..n).map(count).collect();
@@ -420,7 +427,7 @@ impl Roles {
             group,
             label,
             centred: false,
-            right: Vec::new(),
+            right,
         }
     }
 }
