@@ -13,7 +13,7 @@
 //! are kept. Lines, running headers and footers, paragraphs, tables,
 //! merged cells and rows cut by page breaks are then rebuilt from the word
 //! positions and each page's own geometry (submodules below); every
-//! paragraph and row gets the [`Place`] of its page.
+//! paragraph and row gets the [`Place`](super::Place) of its page.
 
 mod bbox;
 mod geometry;
@@ -150,7 +150,11 @@ fn judge(
             what: format!("more than {MAX_PAGES} pages"),
         });
     }
-    if stderr.contains("Incorrect password") || (stderr.contains("ncrypt") && pages == 0) {
+    // Older poppler also refuses a file whose owner forbids copying text.
+    let refused = stderr.contains("Incorrect password")
+        || stderr.contains("Permission Error")
+        || (stderr.contains("ncrypt") && pages == 0);
+    if refused {
         return Err(FormatError::Encrypted { what: "the PDF" });
     }
     let status = match outcome {

@@ -78,6 +78,16 @@ impl Line {
         self.y1 - self.y0
     }
 
+    /// The width of one CJK character in the line's font, from its words
+    /// of CJK characters only.
+    pub fn em(&self) -> Option<f64> {
+        self.words
+            .iter()
+            .filter(|w| !w.text.is_empty() && w.text.chars().all(is_cjk))
+            .map(|w| (w.x1 - w.x0) / w.text.chars().count() as f64)
+            .max_by(f64::total_cmp)
+    }
+
     /// The words' text, spaced as a reader would write it.
     pub fn text(&self) -> String {
         let mut out = String::new();

@@ -2,34 +2,42 @@
 //!
 //! A PDF keeps no table: only words at positions (the ruling lines are
 //! paths pdftotext does not report). The rows are rebuilt from what any
-//! word processor's table layout guarantees:
+//! word processor's table layout guarantees, measured on the table itself
+//! rather than assumed, so other fonts, sizes, paddings and widths work
+//! alike:
 //!
-//! - **Columns** are the header cells; the exact boundary between two is
-//!   the widest vertical gutter the body words leave between the two header
-//!   centres. A word belongs to the column its centre is in.
-//! - **Cells**: within a column, the lines of one cell follow each other at
-//!   the line pitch; between two cells there is also the cell padding and
-//!   the border, so the gap between two lines is larger. The threshold is
-//!   measured per table (the first clear jump above the smallest gaps), not
-//!   assumed, so other fonts, sizes and paddings work alike. Runs of lines
-//!   closer than that are *blocks*: one cell's text, or part of it.
-//! - **Rows**: cells that are not merged are top-aligned, so a row starts
-//!   where blocks start in the columns that have a cell in every row (the
-//!   *anchor* columns: most blocks, and their tops coincide with other
-//!   columns' tops). A block of an anchor column never straddles a row top.
+//! - **Columns** are the header cells. Between two header centres the
+//!   right column's left-aligned text starts at one x, just right of the
+//!   border; the boundary is in the gap before it (or, for centred or
+//!   sparse text, in the widest gap the words leave). A word belongs to the
+//!   column its centre is in.
+//! - **Cells**: within a column the lines of one cell follow at the line
+//!   pitch; between two cells there is also padding and border, so the gap
+//!   is larger. The threshold is the first clear jump above the smallest
+//!   gaps of the table. Runs of closer lines are *blocks*: one cell's text
+//!   (or the part of it on one page).
+//! - **Rows**: a cell of its own is top-aligned, so rows start where the
+//!   *anchor* columns start blocks — the columns with a block in (nearly)
+//!   every row whose tops coincide with other columns' tops (相关部门,
+//!   职责分工). A block of an anchor column never straddles a row top.
+//!   Columns with a block in every row that is placed otherwise (centred)
+//!   go to the row their middle is in, and may raise its top.
 //! - **Merged cells** (a matter over its departments) hold their text once,
 //!   top-aligned or vertically centred in the rows they span. The *group*
-//!   column (the leftmost merged column: 管理事项 or 序号) is solved as a
-//!   partition of the rows into consecutive groups, each holding one of its
-//!   blocks at its top or centre, by dynamic programming; the text goes to
-//!   the group's first row and the rows below are covered from above. Other
-//!   merged columns (依据, 案例) go to the first row of the group their
-//!   text's centre is in.
-//! - **Page breaks**: a page's first row continues the row the break cut
-//!   when its label column (the shortest anchor column: 相关部门, 序号) is
-//!   empty; its text is appended to the cells above instead of starting a
-//!   row. Merged text in the rows a page starts with belongs to the group
-//!   continued from the page before.
+//!   column (the leftmost merged one: 管理事项, or 序号) is solved as a
+//!   partition of each page's rows into consecutive groups, each holding
+//!   one of its blocks at its top or centre (dynamic programming); the text
+//!   goes to the group's first row, the rows below are covered from above.
+//!   Other merged columns (依据, 案例) go to the first row of the group
+//!   their text is in.
+//! - **Page breaks**: the rows a page starts with may belong to the group
+//!   begun on the page before; their merged text continues that cell. The
+//!   first row continues the row the break cut when its label column (the
+//!   shortest per-row column: 相关部门, 序号) is empty, or when the label
+//!   itself was cut (see [`is_cut`]); its text is appended to the cells
+//!   above. Merged text cut at the foot of a page (its last line as wide as
+//!   the column allows) is continued by the first block of that column on
+//!   the next.
 
 use crate::formats::{Grid, GridCell, GridRow, Place};
 use crate::read::Column;
@@ -57,8 +65,8 @@ pub struct Segment {
 /// Bigger tables than this are not solved for merged groups (the dynamic
 /// programme is cubic in the rows of a page); their merged text goes to
 /// the row it starts in.
-const MAX_ROWS_SOLVED: usize = 120;
-const MAX_GROUP_BLOCKS_SOLVED: usize = 80;
+const MAX_ROWS_SOLVED: usize = 80;
+const MAX_GROUP_BLOCKS_SOLVED: usize = 60;
 
 /// Builds the grid: the header row, then one row per table row.
 pub fn build(table: &TableWords) -> Grid {
@@ -67,8 +75,9 @@ pub fn build(table: &TableWords) -> Grid {
     let columns: Vec<Vec<Vec<Line>>> = table
         .segments
         .iter()
-        .map(|s| column_lines(&s.words, &bounds, n))
+        .map(|s| column_lines(&s.words, &bounds.at, n))
         .collect();
+    let right = text_right_limits(&columns, &bounds, n);
     let all_lines = || columns.iter().flatten().flatten();
     let h = median(all_lines().map(Line::height).collect()).max(1.0);
     let metrics = Metrics::new(h, cell_gap(&columns, h));
@@ -80,12 +89,13 @@ pub fn build(table: &TableWords) -> Grid {
                 .collect()
         })
         .collect();
-    let mut roles = Roles::of(&table.header, &blocks, &metrics);
+    let mut roles = Roles::of(&table.header, &blocks, &metrics, right);
     roles.centred = merged_cells_centred(&blocks, &roles, &metrics);
 
     let mut rows: Vec<OutRow> = Vec::new();
+    let mut end = PageEnd::default();
     for (segment, blocks) in table.segments.iter().zip(blocks) {
-        place_segment(segment, blocks, &roles, &metrics, n, &mut rows);
+        end = place_segment(segment, blocks, &roles, &metrics, &end, &mut rows);
     }
 
     let mut grid = Grid::default();
@@ -129,14 +139,24 @@ impl Metrics {
 
 // ---------------------------------------------------------------- columns
 
-/// The x boundaries between neighbouring columns (`n - 1` of them).
-///
+/// Where the columns are: the x boundaries between neighbours (`n - 1`),
+/// and where the text of each column after the first starts, when it is
+/// left-aligned.
+#[derive(Debug, Clone)]
+struct ColumnBounds {
+    at: Vec<f64>,
+    edges: Vec<Option<f64>>,
+}
+
 /// Between two header centres, the right column's text is left-aligned:
 /// many words start at the same x, just right of the border. The boundary
 /// is in the gap before that edge. A column without such an edge (centred
 /// or sparse text) is split at the widest gap the words leave.
-fn column_bounds<'a>(header: &Header, words: impl Iterator<Item = &'a Word> + Clone) -> Vec<f64> {
-    header
+fn column_bounds<'a>(
+    header: &Header,
+    words: impl Iterator<Item = &'a Word> + Clone,
+) -> ColumnBounds {
+    let (at, edges) = header
         .cells
         .windows(2)
         .map(|pair| {
@@ -152,20 +172,51 @@ fn column_bounds<'a>(header: &Header, words: impl Iterator<Item = &'a Word> + Cl
                     .filter(|w| w.x1 <= edge + 0.25)
                     .map(|w| w.x1)
                     .fold(lo, f64::max);
-                return (reach.min(edge) + edge) / 2.0;
+                return ((reach.min(edge) + edge) / 2.0, Some(edge));
             }
             let mut covered: Vec<(f64, f64)> = inside
                 .iter()
                 .map(|w| (w.x0.max(lo), w.x1.min(hi)))
                 .collect();
             covered.sort_by(|a, b| a.0.total_cmp(&b.0));
-            widest_gap(lo, hi, &covered).unwrap_or_else(|| {
+            let at = widest_gap(lo, hi, &covered).unwrap_or_else(|| {
                 if pair[0].x1 < pair[1].x0 {
                     (pair[0].x1 + pair[1].x0) / 2.0
                 } else {
                     (lo + hi) / 2.0
                 }
-            })
+            });
+            (at, None)
+        })
+        .unzip();
+    ColumnBounds { at, edges }
+}
+
+/// How far each column's text may run: up to the next column's text edge
+/// less the padding on both sides of their border (the narrowest gap any
+/// column leaves before the next one's edge); the last column's, and one
+/// before an unaligned column, to its longest line.
+fn text_right_limits(columns: &[Vec<Vec<Line>>], bounds: &ColumnBounds, n: usize) -> Vec<f64> {
+    let longest: Vec<f64> = (0..n)
+        .map(|c| {
+            columns
+                .iter()
+                .flat_map(|s| &s[c])
+                .map(|l| l.x1)
+                .fold(f64::NEG_INFINITY, f64::max)
+        })
+        .collect();
+    let padding = bounds
+        .edges
+        .iter()
+        .enumerate()
+        .filter_map(|(c, edge)| edge.map(|e| e - longest[c]))
+        .filter(|gap| gap.is_finite() && *gap >= 0.0)
+        .fold(f64::INFINITY, f64::min);
+    (0..n)
+        .map(|c| match bounds.edges.get(c).copied().flatten() {
+            Some(edge) if padding.is_finite() => edge - padding,
+            _ => longest[c],
         })
         .collect()
 }
@@ -310,28 +361,20 @@ struct Roles {
     label: Option<usize>,
     /// Are merged cells vertically centred (rather than top-aligned)?
     centred: bool,
+    /// How far each column's text may run: a line reaching it was wrapped
+    /// (its text goes on below).
+    right: Vec<f64>,
 }
 
 impl Roles {
-    fn of(header: &Header, blocks: &[Vec<Vec<Block>>], m: &Metrics) -> Roles {
+    fn of(header: &Header, blocks: &[Vec<Vec<Block>>], m: &Metrics, right: Vec<f64>) -> Roles {
         let n = header.cells.len();
         let count = |c: usize| blocks.iter().map(|s| s[c].len()).sum::<usize>();
         let counts: Vec<usize> = (0..n).map(count).collect();
         let most = counts.iter().copied().max().unwrap_or(0);
-        let coinciding = |c: usize| {
-            let mut hits = 0;
-            for segment in blocks {
-                for b in &segment[c] {
-                    let shared = (0..n)
-                        .filter(|&o| o != c)
-                        .any(|o| segment[o].iter().any(|x| (x.top - b.top).abs() <= m.tight));
-                    hits += usize::from(shared);
-                }
-            }
-            hits
-        };
+        let coinciding = coinciding_tops(blocks, n, m.tight);
         let mut anchor: Vec<bool> = (0..n)
-            .map(|c| counts[c] > 0 && counts[c] * 10 >= most * 6 && coinciding(c) * 2 >= counts[c])
+            .map(|c| counts[c] > 0 && counts[c] * 10 >= most * 6 && coinciding[c] * 2 >= counts[c])
             .collect();
         if !anchor.contains(&true)
             && let Some(c) = (0..n).max_by_key(|&c| (counts[c], std::cmp::Reverse(c)))
@@ -364,26 +407,52 @@ impl Roles {
                 .fold((0, 0), |(l, b), x| (l + x.lines.len(), b + 1));
             lines as f64 / blocks_n.max(1) as f64
         };
-        let label = (0..n).filter(|&c| anchor[c]).min_by(|&a, &b| {
-            let labelled = |c: usize| {
-                matches!(
-                    kind(c),
-                    Some(Column::Number | Column::Department | Column::Unit)
-                )
-            };
-            labelled(b)
-                .cmp(&labelled(a))
-                .then(mean_lines(a).total_cmp(&mean_lines(b)))
-                .then(a.cmp(&b))
-        });
+        let label = (0..n)
+            .filter(|&c| anchor[c] || per_row[c])
+            .min_by(|&a, &b| {
+                let labelled = |c: usize| {
+                    matches!(
+                        kind(c),
+                        Some(Column::Number | Column::Department | Column::Unit)
+                    )
+                };
+                labelled(b)
+                    .cmp(&labelled(a))
+                    .then(mean_lines(a).total_cmp(&mean_lines(b)))
+                    .then(a.cmp(&b))
+            });
         Roles {
             anchor,
             per_row,
             group,
             label,
             centred: false,
+            right,
         }
     }
+}
+
+/// For each column, how many of its blocks start where a block of another
+/// column starts too (within `tight`), over all pages.
+fn coinciding_tops(blocks: &[Vec<Vec<Block>>], n: usize, tight: f64) -> Vec<usize> {
+    let mut hits = vec![0; n];
+    for segment in blocks {
+        let mut tops: Vec<(f64, usize)> = segment
+            .iter()
+            .enumerate()
+            .flat_map(|(c, column)| column.iter().map(move |b| (b.top, c)))
+            .collect();
+        tops.sort_by(|a, b| a.0.total_cmp(&b.0));
+        for (i, &(top, c)) in tops.iter().enumerate() {
+            let near = |&&(t, o): &&(f64, usize)| (t - top).abs() <= tight && o != c;
+            let before = tops[..i].iter().rev().take_while(|(t, _)| top - t <= tight);
+            let after = tops[i + 1..].iter().take_while(|(t, _)| t - top <= tight);
+            if before.chain(after).any(|x| near(&x)) {
+                hits[c] += 1;
+            }
+        }
+    }
+    hits
 }
 
 /// Are the group column's cells centred? Yes when a fair share of its
@@ -462,10 +531,12 @@ fn place_segment(
     blocks: Vec<Vec<Block>>,
     roles: &Roles,
     m: &Metrics,
-    n: usize,
+    before: &PageEnd,
     out: &mut Vec<OutRow>,
-) {
-    let tops = row_tops(&blocks, roles, m);
+) -> PageEnd {
+    let n = blocks.len();
+    let mut tops = row_tops(&blocks, roles, m);
+    raise_row_tops(&mut tops, &blocks, roles, m);
     if tops.is_empty() {
         // No anchor text on this page: everything continues the row above.
         for (c, column) in blocks.iter().enumerate() {
@@ -473,16 +544,24 @@ fn place_segment(
                 append_above(out, c, b.paragraphs(), roles.anchor[c]);
             }
         }
-        return;
+        return PageEnd::of(&blocks, roles, m);
     }
     let row_of = |y: f64| tops.iter().rposition(|&t| t <= y + m.loose).unwrap_or(0);
     let bottoms = row_bottoms(&tops, &blocks, &row_of);
+    let cut = segment.continued
+        && out
+            .last()
+            .is_some_and(|above| is_cut(above, before, &blocks, &tops, roles, m, &row_of));
     let groups = roles.group.and_then(|g| {
         solve_groups(
             &blocks[g],
             &tops,
             &bottoms,
-            segment.continued,
+            Carry {
+                continued: segment.continued,
+                cut,
+                text_cut: segment.continued && before.wrapped.get(g).copied().unwrap_or(false),
+            },
             roles.centred,
             m,
         )
@@ -552,29 +631,108 @@ fn place_segment(
         append_above(out, c, paragraphs, roles.anchor[c]);
     }
 
+    let end = PageEnd::of(&blocks, roles, m);
     let mut rows = rows.into_iter();
-    if segment.continued
-        && !out.is_empty()
-        && let Some(first) = rows.next()
-    {
-        // A cut row goes on at the very top of the page; a row that
-        // starts lower, below merged text only, is a row of its own.
-        let page_top = blocks
-            .iter()
-            .flatten()
-            .map(|b| b.top)
-            .fold(f64::INFINITY, f64::min);
-        let at_top = tops[0] <= page_top + m.loose;
-        let cut = at_top && roles.label.is_some_and(|l| first.cells[l].is_empty());
-        if cut {
-            for (c, paragraphs) in first.cells.into_iter().enumerate() {
-                append_above(out, c, paragraphs, roles.anchor[c]);
-            }
-        } else {
-            out.push(first);
+    if cut && let Some(first) = rows.next() {
+        for (c, paragraphs) in first.cells.into_iter().enumerate() {
+            append_above(out, c, paragraphs, roles.anchor[c]);
         }
     }
     out.extend(rows);
+    end
+}
+
+/// How a page's part of the table ended: for each column, whether its
+/// last text ran to the page's last line, and whether that line was as
+/// wide as the column (wrapped: the text goes on on the next page).
+#[derive(Debug, Clone, Default)]
+struct PageEnd {
+    reached: Vec<bool>,
+    wrapped: Vec<bool>,
+}
+
+impl PageEnd {
+    fn of(blocks: &[Vec<Block>], roles: &Roles, m: &Metrics) -> PageEnd {
+        let bottom = blocks
+            .iter()
+            .flatten()
+            .map(|b| b.bottom)
+            .fold(f64::NEG_INFINITY, f64::max);
+        let last = |c: usize| {
+            blocks[c]
+                .iter()
+                .max_by(|a, b| a.top.total_cmp(&b.top))
+                .filter(|b| b.bottom >= bottom - m.loose)
+        };
+        let reached = (0..blocks.len()).map(|c| last(c).is_some()).collect();
+        // Wrapped: not room for one more character. A line that ends a
+        // sentence ends its text, however wide it is.
+        let wrapped = (0..blocks.len())
+            .map(|c| {
+                last(c).and_then(|b| b.lines.last()).is_some_and(|l| {
+                    let right = roles.right.get(c).copied().unwrap_or(f64::INFINITY);
+                    right - l.x1 < 0.97 * l.em().unwrap_or(m.h / 1.3) && !ends_sentence(&l.text())
+                })
+            })
+            .collect();
+        PageEnd { reached, wrapped }
+    }
+}
+
+/// Does the page's first row go on with the row the page break cut
+/// (`above`)? A cut row goes on at the very top of the page and has
+/// nothing in its label column — or the break cut the label too: the
+/// label ran to the last line of the page before, and so did other cells,
+/// wrapped there (or this row has nothing but the rest of the label), and
+/// this row has text only where that row had. A row that starts lower
+/// (below merged text only) is a row of its own.
+fn is_cut(
+    above: &OutRow,
+    before: &PageEnd,
+    blocks: &[Vec<Block>],
+    tops: &[f64],
+    roles: &Roles,
+    m: &Metrics,
+    row_of: &impl Fn(f64) -> usize,
+) -> bool {
+    let Some(label) = roles.label else {
+        return false;
+    };
+    let page_top = blocks
+        .iter()
+        .flatten()
+        .map(|b| b.top)
+        .fold(f64::INFINITY, f64::min);
+    let at_top = tops.first().is_some_and(|&t| t <= page_top + m.loose);
+    if !at_top {
+        return false;
+    }
+    let in_first_row = |c: usize| {
+        blocks[c].iter().any(|b| {
+            let y = if roles.per_row[c] { b.centre() } else { b.top };
+            row_of(y) == 0
+        })
+    };
+    if !in_first_row(label) {
+        return true;
+    }
+    let rows_columns = |c: &usize| roles.anchor[*c] || roles.per_row[*c];
+    let continues_above = (0..blocks.len())
+        .filter(rows_columns)
+        .all(|c| !in_first_row(c) || !above.cells[c].is_empty());
+    let wrapped = |c: usize| before.wrapped.get(c).copied().unwrap_or(false);
+    // (The label's own wrapping says little: a name breaks before a
+    // bracket that may not end a line, well short of the column's edge.)
+    let reached = |c: usize| before.reached.get(c).copied().unwrap_or(false);
+    let others: Vec<usize> = (0..blocks.len())
+        .filter(rows_columns)
+        .filter(|&c| c != label && reached(c))
+        .collect();
+    let others_cut = !others.is_empty() && others.iter().all(|&c| wrapped(c));
+    let label_only = (0..blocks.len())
+        .filter(rows_columns)
+        .all(|c| c == label || !in_first_row(c));
+    continues_above && reached(label) && (others_cut || label_only)
 }
 
 /// Tops of the rows of one page: where anchor blocks start, one top per
@@ -594,12 +752,44 @@ fn row_tops(blocks: &[Vec<Block>], roles: &Roles, m: &Metrics) -> Vec<f64> {
             tops.push(y);
         }
     }
+    // Drop a top an anchor block runs across: sweep the tops upwards with
+    // the lowest bottom of the blocks that began well above.
+    let mut by_top: Vec<&Block> = anchors;
+    by_top.sort_by(|a, b| a.top.total_cmp(&b.top));
+    let mut began = by_top.iter().peekable();
+    let mut reach = f64::NEG_INFINITY;
     tops.retain(|&y| {
-        !anchors
-            .iter()
-            .any(|b| b.top < y - m.loose && b.bottom > y + m.loose)
+        while let Some(b) = began.next_if(|b| b.top < y - m.loose) {
+            reach = reach.max(b.bottom);
+        }
+        reach <= y + m.loose
     });
     tops
+}
+
+/// Where cells are centred in their rows, a row's top is that of its
+/// tallest cell, which need not be in an anchor column: a per-row block
+/// starting above its row's top raises it.
+fn raise_row_tops(tops: &mut [f64], blocks: &[Vec<Block>], roles: &Roles, m: &Metrics) {
+    let anchored = tops.to_vec();
+    for (c, column) in blocks.iter().enumerate() {
+        if !roles.per_row[c] {
+            continue;
+        }
+        for b in column {
+            let Some(r) = anchored.iter().rposition(|&t| t <= b.centre() + m.loose) else {
+                continue;
+            };
+            let floor = if r == 0 {
+                f64::NEG_INFINITY
+            } else {
+                anchored[r - 1]
+            };
+            if b.top < tops[r] && b.top > floor {
+                tops[r] = b.top;
+            }
+        }
+    }
 }
 
 /// The bottom of each row's text: the lowest line of the blocks that start
@@ -689,6 +879,20 @@ impl Groups {
     }
 }
 
+/// How a page's rows continue the page before.
+#[derive(Debug, Clone, Copy)]
+struct Carry {
+    /// The table began on an earlier page: the rows before the first group
+    /// may belong to a group begun there.
+    continued: bool,
+    /// The first row goes on with the row the page break cut: it belongs to
+    /// that group, and so does merged text in it.
+    cut: bool,
+    /// The group column's text on the page before ran to its last line,
+    /// wrapped: the first block here is the rest of it.
+    text_cut: bool,
+}
+
 /// Partitions the rows into consecutive groups, one per block of the group
 /// column, each block at the top or the vertical centre of its rows.
 /// Rows before the first block may continue a group from the page before
@@ -699,23 +903,35 @@ fn solve_groups(
     blocks: &[Block],
     tops: &[f64],
     bottoms: &[f64],
-    continued: bool,
+    carry: Carry,
     centred: bool,
     m: &Metrics,
 ) -> Option<Groups> {
     let rows = tops.len();
+    let continued = carry.continued;
+    // Blocks in a cut first row continue the cell above.
+    let first = usize::from(carry.cut).min(rows);
+    let mut carried = match tops.get(first) {
+        Some(&t) if first > 0 => blocks.iter().take_while(|b| b.top < t - m.loose).count(),
+        _ => 0,
+    };
+    if carry.text_cut && carried == 0 && !blocks.is_empty() {
+        carried = 1;
+    }
+    let (above, blocks) = blocks.split_at(carried);
     let k = blocks.len();
     if rows == 0 || rows > MAX_ROWS_SOLVED || k > MAX_GROUP_BLOCKS_SOLVED {
         return None;
     }
-    if k == 0 {
+    if k == 0 || first >= rows {
         return Some(Groups {
             starts: vec![(0, continued)],
-            block_target: Vec::new(),
+            block_target: vec![Target::Above; carried + k],
         });
     }
     let penalty = 2.0 * m.h;
     let bias = 0.1 * m.h;
+    let unlikely = 0.5 * m.h;
     let next_top = |b: usize| tops.get(b + 1).copied().unwrap_or(f64::INFINITY);
     let cost = |j: usize, a: usize, b: usize| -> Option<f64> {
         let block = &blocks[j];
@@ -726,10 +942,17 @@ fn solve_groups(
         let bottom = bottoms[a..=b].iter().copied().fold(block.bottom, f64::max);
         let top = (block.top - tops[a]).abs();
         let centre = (block.centre() - (tops[a] + bottom) / 2.0).abs();
-        Some(if centred {
-            (top + bias).min(centre)
-        } else {
+        // Where merged cells are centred, one at the top of its rows is a
+        // single row, or a group a page break split (the part on each page
+        // is laid out from its top); anywhere else a block at a row's top
+        // is that by chance.
+        let split = b + 1 == rows || (a == 0 && continued);
+        Some(if !centred {
             top.min(centre + bias)
+        } else if a == b || split {
+            top.min(centre)
+        } else {
+            (top + unlikely).min(centre)
         })
     };
     // best[j][r]: blocks ..j placed, rows ..r decided: (cost, r before, a)
@@ -741,7 +964,7 @@ fn solve_groups(
             let Some((so_far, _, _)) = best[j][r] else {
                 continue;
             };
-            for a in r..rows {
+            for a in r.max(first)..rows {
                 if tops[a] > blocks[j].top + m.loose {
                     break;
                 }
@@ -789,9 +1012,11 @@ fn solve_groups(
         r = from;
     }
     starts.reverse();
+    let mut targets = vec![Target::Above; above.len()];
+    targets.extend(block_target);
     Some(Groups {
         starts,
-        block_target,
+        block_target: targets,
     })
 }
 
@@ -829,6 +1054,8 @@ mod tests {
         row_gap: f64,
         /// Merged cells vertically centred (else top-aligned).
         centred: bool,
+        /// Every cell vertically centred in its row.
+        all_centred: bool,
         char_width: f64,
     }
 
@@ -837,6 +1064,7 @@ mod tests {
         height: 13.0,
         row_gap: 0.5,
         centred: true,
+        all_centred: false,
         char_width: 10.0,
     };
 
@@ -923,7 +1151,7 @@ mod tests {
                 let Some(cell) = cell else { continue };
                 let last = r + cell.span - 1;
                 let region = tops[last] + heights[last] - tops[r];
-                let start = if cell.span > 1 && style.centred {
+                let start = if (cell.span > 1 && style.centred) || style.all_centred {
                     tops[r] + (region - text_height(cell.lines.len())) / 2.0
                 } else {
                     tops[r]
@@ -1062,6 +1290,7 @@ mod tests {
             height: 15.6,
             row_gap: 4.0,
             centred: false,
+            all_centred: false,
             char_width: 10.0,
         };
         let (header, body) = lay_out(&boundary_rows(), &style);
@@ -1118,6 +1347,45 @@ mod tests {
     }
 
     #[test]
+    fn every_cell_centred_in_its_row() {
+        let style = Style {
+            all_centred: true,
+            ..LIBREOFFICE
+        };
+        let (header, body) = lay_out(&boundary_rows(), &style);
+        assert_eq!(rendered(&table(header, vec![(1, body)])), EXPECTED);
+    }
+
+    #[test]
+    fn a_label_cut_by_a_page_break_is_joined_again() {
+        let style = Style {
+            centred: false,
+            ..LIBREOFFICE
+        };
+        let (header, body) = lay_out(&boundary_rows(), &style);
+        // Between 公安局（交警 and 大队）: the next page starts with the rest
+        // of the department's name and nothing else.
+        let third_row = body
+            .iter()
+            .find(|w| w.text == "公安局（交警")
+            .map_or(0.0, |w| w.y0);
+        let lines = rendered(&table(header, page_break(body, third_row + 1.0)));
+        assert_eq!(lines, EXPECTED);
+    }
+
+    #[test]
+    fn a_long_table_on_one_tall_page_stays_fast() {
+        // 480 rows in one segment: no step may be quadratic in the blocks
+        // of a page, and the group solver gives way on pages this long.
+        let rows: Vec<Vec<Option<Cell>>> = (0..60).flat_map(|_| boundary_rows()).collect();
+        let (header, body) = lay_out(&rows, &LIBREOFFICE);
+        let started = std::time::Instant::now();
+        let lines = rendered(&table(header, vec![(1, body)]));
+        assert_eq!(lines.len(), 1 + 60 * 8);
+        assert!(started.elapsed().as_secs() < 10, "{:?}", started.elapsed());
+    }
+
+    #[test]
     fn cell_gap_is_measured() {
         let gap = |pitch: f64, row_gap: f64| {
             let style = Style {
@@ -1128,7 +1396,7 @@ mod tests {
             let (header, body) = lay_out(&boundary_rows(), &style);
             let t = table(header, vec![(1, body)]);
             let bounds = column_bounds(&t.header, t.segments[0].words.iter());
-            let columns = vec![column_lines(&t.segments[0].words, &bounds, 6)];
+            let columns = vec![column_lines(&t.segments[0].words, &bounds.at, 6)];
             cell_gap(&columns, 13.0)
         };
         let leading = 14.35 - 13.0;

@@ -116,14 +116,15 @@ impl Walker {
     }
 }
 
-/// The lines directly above a header (no more than two, each within a line
-/// height of the next): a caption such as `部门名称：…`.
+/// The lines directly above a header (no more than two, each less than
+/// two line heights above the next — a table row's padding apart): a
+/// caption such as `部门名称：…`.
 fn caption_lines(header: &Header, above: &[Line]) -> Vec<String> {
     let before = &above[..above.len().saturating_sub(header.lines)];
     let mut out = Vec::new();
     let mut top = header.top;
     for line in before.iter().rev().take(2) {
-        if top - line.y1 > line.height() {
+        if top - line.y1 > 2.0 * line.height() {
             break;
         }
         out.push(squash(&line.text()));
