@@ -437,3 +437,51 @@ fn a_repeated_query_vector_comes_from_the_cache() {
     assert!(misses > misses_before, "the first embedding ran the model");
     assert!(hits > hits_before, "the second came from the cache");
 }
+
+/// Concurrent queries are embedded together (one model call per batch):
+/// each caller still gets its own query's vector, the one it gets alone.
+#[test]
+fn concurrent_queries_are_batched_and_each_gets_its_own_vector() {
+    let semantic = engine().semantic().expect("the model is loaded");
+    let embedder = &semantic.embedder;
+    let queries: Vec<String> = (0..12)
+        .map(|i| {
+            format!(
+                "批处理测试{i}：{}",
+                ["电梯", "锅炉", "烟花爆竹", "计量器具"][i % 4]
+            )
+        })
+        .collect();
+    let alone: Vec<Vec<f32>> = queries
+        .iter()
+        .map(|q| {
+            embedder
+                .embed_passages(std::slice::from_ref(q), 1)
+                .unwrap()
+                .remove(0)
+        })
+        .collect();
+    let batches_before: u64 = embedder.embed_stats().batch_sizes.iter().sum();
+    let together: Vec<Vec<f32>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = queries
+            .iter()
+            .map(|q| scope.spawn(move || embedder.embed_query(q).unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let stats = embedder.embed_stats();
+    let batches: u64 = stats.batch_sizes.iter().sum::<u64>() - batches_before;
+    assert!(
+        batches >= 1 && batches <= 12,
+        "{batches} batches for 12 queries"
+    );
+    // Query and passage prefixes differ, so compare each concurrent vector
+    // with every sequential one: its own query must be the nearest.
+    let cosine = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+    for (i, vector) in together.iter().enumerate() {
+        let nearest = (0..alone.len())
+            .max_by(|&a, &b| cosine(vector, &alone[a]).total_cmp(&cosine(vector, &alone[b])))
+            .unwrap();
+        assert_eq!(nearest, i, "query {i} got the vector of query {nearest}");
+    }
+}

@@ -1091,6 +1091,15 @@ fn metrics_are_prometheus_text_and_count_requests() {
     let ratio = sample("qsearch_query_cache_hit_ratio");
     assert!((0.0..=1.0).contains(&ratio), "{ratio}");
     assert!(sample("qsearch_embedding_calls_total") >= 1.0);
+    // The query-batching histogram: cumulative buckets ending in the count.
+    assert_eq!(
+        sample(r#"qsearch_embedding_query_batch_size_bucket{le="+Inf"}"#),
+        sample("qsearch_embedding_query_batch_size_count")
+    );
+    assert!(
+        sample(r#"qsearch_embedding_query_batch_size_bucket{le="1"}"#)
+            <= sample(r#"qsearch_embedding_query_batch_size_bucket{le="16"}"#)
+    );
     let generation = server().state.engine().health().index_generation;
     assert!(
         samples

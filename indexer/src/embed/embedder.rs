@@ -285,7 +285,9 @@ fn batch_worker(sessions: &Sessions, jobs: &Mutex<mpsc::Receiver<QueryJob>>) {
             }
             Ok(_) => {
                 for job in batch {
-                    let _ = job.reply.send(Err(Error::Model("the model returned too few vectors".into())));
+                    let _ = job.reply.send(Err(Error::Model(
+                        "the model returned too few vectors".into(),
+                    )));
                 }
             }
             Err(e) => {
