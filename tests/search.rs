@@ -472,7 +472,7 @@ fn concurrent_queries_are_batched_and_each_gets_its_own_vector() {
     let stats = embedder.embed_stats();
     let batches: u64 = stats.batch_sizes.iter().sum::<u64>() - batches_before;
     assert!(
-        batches >= 1 && batches <= 12,
+        (1..=12).contains(&batches),
         "{batches} batches for 12 queries"
     );
     // Query and passage prefixes differ, so compare each concurrent vector
