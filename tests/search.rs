@@ -485,3 +485,40 @@ fn concurrent_queries_are_batched_and_each_gets_its_own_vector() {
         assert_eq!(nearest, i, "query {i} got the vector of query {nearest}");
     }
 }
+
+/// A query's vector does not depend on what it was batched with: padding
+/// to a longer query of the batch is masked out, so the vectors are the
+/// ones the query gets alone (bit for bit on this machine), and rankings
+/// stay the same under any load.
+#[test]
+fn a_batched_query_gets_exactly_its_vector_alone() {
+    let semantic = engine().semantic().expect("the model is loaded");
+    let embedder = &semantic.embedder;
+    let queries: Vec<String> = (0..10)
+        .map(|i| format!("逐位比较{i}{}", "特种设备安全".repeat(i % 4 + 1)))
+        .collect();
+    let alone: Vec<Vec<f32>> = queries
+        .iter()
+        .map(|q| embedder.embed_query(&format!("{q} ")).unwrap())
+        .collect();
+    let batched_before = embedder.embed_stats().batch_sizes[1..].iter().sum::<u64>();
+    let together: Vec<Vec<f32>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = queries
+            .iter()
+            .map(|q| scope.spawn(move || embedder.embed_query(&format!("{q}\u{3000}")).unwrap()))
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let worst = alone
+        .iter()
+        .zip(&together)
+        .flat_map(|(a, b)| a.iter().zip(b).map(|(x, y)| (x - y).abs()))
+        .fold(0.0f32, f32::max);
+    println!("largest difference batched vs alone: {worst:e}");
+    let batched = embedder.embed_stats().batch_sizes[1..].iter().sum::<u64>() - batched_before;
+    assert!(
+        batched >= 1,
+        "the concurrent queries were embedded in batches"
+    );
+    assert!(worst < 1e-6, "{worst}");
+}
