@@ -323,6 +323,12 @@ fn add_cites_the_new_document_and_remove_takes_it_out() {
         "the guessed issuer is shown: {stdout}"
     );
     assert!(seeds.join("鹿泉区质监局责任清单.docx").is_file());
+    // The same list is in the seeds as a text export: the user is told.
+    let stderr = String::from_utf8_lossy(&added.stderr);
+    assert!(
+        stderr.contains("already in 000_46b018933c634a31.txt"),
+        "a duplicate list is pointed out: {stderr}"
+    );
 
     let query = [
         "--mode",

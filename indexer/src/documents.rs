@@ -41,6 +41,39 @@ pub struct Prepared {
     pub issuer_from: &'static str,
     pub records: usize,
     pub warnings: Vec<String>,
+    /// Texts of its table rows, to tell whether the corpus already has them.
+    record_texts: Vec<String>,
+}
+
+impl Prepared {
+    /// A catalogued document that already holds most of this one's records
+    /// (the same list in another format, say): its name and the share of
+    /// this document's table rows found in it.
+    pub fn duplicate_of(&self, seeds_dir: &Path) -> Option<(String, f32)> {
+        let corpus = Corpus::load(seeds_dir).ok()?;
+        let mut by_file: std::collections::BTreeMap<&str, std::collections::HashSet<String>> =
+            Default::default();
+        for r in corpus.records.iter().filter(|r| r.section.is_table()) {
+            by_file
+                .entry(r.source.file.as_str())
+                .or_default()
+                .insert(crate::text::squash(r.text()));
+        }
+        let mine: Vec<String> = self
+            .record_texts
+            .iter()
+            .map(|t| crate::text::squash(t))
+            .collect();
+        by_file
+            .into_iter()
+            .filter(|(file, _)| *file != self.entry.file)
+            .map(|(file, texts)| {
+                let shared = mine.iter().filter(|t| texts.contains(*t)).count();
+                (file.to_string(), shared as f32 / mine.len().max(1) as f32)
+            })
+            .filter(|(_, share)| *share >= 0.8)
+            .max_by(|a, b| a.1.total_cmp(&b.1))
+    }
 }
 
 /// Reads a document and works out its catalog entry, writing nothing.
@@ -123,6 +156,13 @@ pub fn prepare(path: &Path, overrides: &Overrides) -> Result<Prepared> {
         format: extracted.format,
         records: corpus.records.len(),
         warnings: corpus.warnings.iter().map(ToString::to_string).collect(),
+        // Table rows: prose is cut into blocks differently per format.
+        record_texts: corpus
+            .records
+            .iter()
+            .filter(|r| r.section.is_table())
+            .map(|r| r.text().to_string())
+            .collect(),
         bytes,
         entry,
         issuer_from,

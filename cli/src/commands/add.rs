@@ -69,6 +69,13 @@ pub fn run(paths: &Paths, args: &AddArgs) -> anyhow::Result<ExitCode> {
         for w in &prepared.warnings {
             eprintln!("qsearch: warning: {w}");
         }
+        if let Some((other, share)) = prepared.duplicate_of(&paths.seeds) {
+            eprintln!(
+                "qsearch: warning: {:.0}% of {}'s table rows are already in {other} (the same list in another format?); both will be searched and cited",
+                share * 100.0,
+                prepared.entry.file
+            );
+        }
         match documents::add(&paths.seeds, &prepared) {
             Ok(Added::AlreadyPresent) => {
                 eprintln!(
