@@ -153,6 +153,9 @@ pub struct Engine {
     notices: Vec<String>,
     /// Places of the loaded lists, in record order.
     places: Vec<String>,
+    /// Each record's folded subject text (`answer::subject_text`), made
+    /// once: every search judges its 50 candidates on them.
+    subjects: Vec<String>,
     /// Ranking and answer weights.
     ranking: crate::ranking::RankingParams,
     /// The legal-basis index, built on first use (`laws.rs`).
@@ -209,6 +212,11 @@ impl Engine {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let keys = open.records.iter().map(FilterKeys::of).collect();
+        let subjects = open
+            .records
+            .iter()
+            .map(crate::answer::subject_text)
+            .collect();
         let mut places: Vec<String> = Vec::new();
         for r in &open.records {
             if !places.contains(&r.bureau.place) {
@@ -223,6 +231,7 @@ impl Engine {
             semantic: None,
             notices: Vec::new(),
             places,
+            subjects,
             ranking: crate::ranking::RankingParams::default(),
             laws: std::sync::OnceLock::new(),
         })
@@ -393,10 +402,9 @@ impl Engine {
         }
         request.check_deadline("fusion")?;
         let question = self.question(&searcher, &request.query);
-        let records = &self.open.records;
         let fused = hybrid::with_coverage(
             fused,
-            |i| question.coverage(&crate::answer::subject_text(&records[i])),
+            |i| question.coverage(&self.subjects[i]),
             fusion,
         );
         let mut answer = self.answer(&question, &fused);
@@ -437,6 +445,7 @@ impl Engine {
             .map(|(i, f)| crate::answer::Candidate {
                 rank: i + 1,
                 record: &self.open.records[f.record],
+                subject: &self.subjects[f.record],
                 cosine: f.explain.cosine,
             })
             .collect();

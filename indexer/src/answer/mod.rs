@@ -169,6 +169,8 @@ pub struct AnswerDepartment {
 pub struct Candidate<'r> {
     pub rank: usize,
     pub record: &'r Record,
+    /// The record's [`subject_text`], made once per index by the caller.
+    pub subject: &'r str,
     /// Cosine to the query, when the vector half found it.
     pub cosine: Option<f32>,
 }
@@ -238,7 +240,7 @@ fn matter_groups(pool: &[Candidate]) -> Vec<Vec<usize>> {
 /// Builds the answer from the question and the candidate pool (best first).
 pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answer {
     let has_semantic = pool.iter().any(|c| c.cosine.is_some());
-    let subjects: Vec<String> = pool.iter().map(|c| subject_text(c.record)).collect();
+    let subjects: Vec<&str> = pool.iter().map(|c| c.subject).collect();
     let matters = matter_groups(pool);
     // A passage's support: how much of the question its matter (the rows of
     // one boundary matter, or one main duty, of one list) carries by words,
@@ -252,7 +254,7 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
         .map(|i| {
             let text: String = matters[i]
                 .iter()
-                .map(|&j| subjects[j].as_str())
+                .map(|&j| subjects[j])
                 .collect::<Vec<_>>()
                 .join(" | ");
             let cosine = matters[i]
@@ -265,7 +267,7 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
     // Within a matter, each row by itself: the row that carries the aspect
     // asked about is the one whose department answers.
     let row_support: Vec<f32> = (0..pool.len())
-        .map(|i| support(question.coverage(&subjects[i]), pool[i].cosine))
+        .map(|i| support(question.coverage(subjects[i]), pool[i].cosine))
         .collect();
     let best = (0..pool.len()).fold(None, |best: Option<usize>, i| match best {
         Some(b) if coverage[b] >= coverage[i] => Some(b),
@@ -279,7 +281,7 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
             word: c.word.clone(),
             weight: c.weight,
             known: c.known,
-            credit: best.map_or(0.0, |b| c.credit(&subjects[b])),
+            credit: best.map_or(0.0, |b| c.credit(subjects[b])),
         })
         .collect();
     let closeness = best.and_then(|b| pool[b].cosine);

@@ -52,7 +52,14 @@ impl Folded {
 /// True for the characters that count for positions and make a token worth
 /// keeping: letters, digits and ideographs, not spaces, punctuation, symbols.
 pub(crate) fn is_content(c: char) -> bool {
-    c.is_alphanumeric()
+    // The common case first: a CJK ideograph is alphanumeric, and the
+    // general Unicode lookup for it is slow (a tenth of a search's time).
+    is_cjk_ideograph(c) || c.is_alphanumeric()
+}
+
+/// The CJK Unified Ideographs block, where nearly all the lists' text is.
+fn is_cjk_ideograph(c: char) -> bool {
+    ('\u{4E00}'..='\u{9FFF}').contains(&c)
 }
 
 /// Full-width ASCII → ASCII, ideographic space → space, upper → lower case
@@ -66,6 +73,8 @@ pub(crate) fn fold_char(c: char) -> char {
     };
     if c.is_ascii() {
         c.to_ascii_lowercase()
+    } else if is_cjk_ideograph(c) {
+        c
     } else if c.is_uppercase() {
         let mut lower = c.to_lowercase();
         match (lower.next(), lower.next()) {
