@@ -10,8 +10,19 @@
 #   QSEARCH_BIN=target/debug/qsearch scripts/load-test.sh
 #   QUERIES=bench scripts/load-test.sh       # the 251 bench queries in turn
 #   QUERIES=zipf scripts/load-test.sh        # the same, Zipf-distributed (s = 1)
+#   PEER=1 QUERIES=zipf scripts/load-test.sh # the Python peer instead (below)
 #
 # Extra arguments go to `qsearch serve` (e.g. --data-dir DIR).
+#
+# PEER=1 drives scripts/peer/server.py (FastAPI + uvicorn, jieba + rank_bm25,
+# onnxruntime on the same model) with the same wrk script and queries, over
+# the records `$QSEARCH_BIN records --json` prints (or PEER_RECORDS=FILE).
+# PEER_WORKERS=N uvicorn workers (default 1), PEER_PYTHON its interpreter
+# (default target/py-peer/bin/python, a venv made from
+# scripts/peer/requirements.txt when missing); extra arguments then go to
+# server.py (e.g. --query-cache-size 1). Its peak RSS is the sum of VmHWM
+# over the uvicorn processes; above 1 GiB it is reported, not failed. The
+# peer has no filters: the `mixed` set's bureau/section/province are ignored.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +34,12 @@ MODES=${MODES:-"bm25 hybrid"}
 # zipf: those drawn with probability ∝ 1/rank (a public portal's repeats).
 QUERIES=${QUERIES:-mixed}
 BIN=${QSEARCH_BIN:-target/release/qsearch}
+PEER=${PEER:-0}
+[[ "$PEER" == 0 ]] && PEER=""
+TAG=${PEER:+peer-}
+PEER_WORKERS=${PEER_WORKERS:-1}
+PEER_PYTHON=${PEER_PYTHON:-target/py-peer/bin/python}
+PEER_RECORDS=${PEER_RECORDS:-}
 RSS_LIMIT_KB=$((1024 * 1024))
 OUT=target/load
 mkdir -p "$OUT"
@@ -38,11 +55,29 @@ if ! command -v wrk >/dev/null 2>&1; then
     fi
 fi
 
-if [[ -z "${QSEARCH_BIN:-}" ]]; then
-    echo "load-test: building $BIN (release) …" >&2
-    cargo build --release -p qsearch-cli >&2
+if [[ -n "$PEER" && -n "$PEER_RECORDS" ]]; then
+    : # the peer's records are given: no qsearch binary needed
+else
+    if [[ -z "${QSEARCH_BIN:-}" ]]; then
+        echo "load-test: building $BIN (release) …" >&2
+        cargo build --release -p qsearch-cli >&2
+    fi
+    [[ -x "$BIN" ]] || { echo "load-test: no binary at $BIN" >&2; exit 1; }
 fi
-[[ -x "$BIN" ]] || { echo "load-test: no binary at $BIN" >&2; exit 1; }
+
+if [[ -n "$PEER" ]]; then
+    if [[ ! -x "$PEER_PYTHON" ]]; then
+        echo "load-test: making the peer's venv target/py-peer …" >&2
+        python3 -m venv target/py-peer >&2
+        target/py-peer/bin/pip install -q -r scripts/peer/requirements.txt >&2
+        PEER_PYTHON=target/py-peer/bin/python
+    fi
+    if [[ -z "$PEER_RECORDS" ]]; then
+        mkdir -p "$OUT/peer"
+        PEER_RECORDS="$OUT/peer/records.jsonl"
+        "$BIN" records --json --quiet > "$PEER_RECORDS"
+    fi
+fi
 
 # wrk's Lua: rotate URL-encoded queries (questions, keywords, phrases,
 # English, some with filters) and report percentiles in microseconds.
@@ -114,23 +149,42 @@ function done(summary, latency, requests)
 end
 LUA
 
-STDOUT="$OUT/serve.stdout"
-LOG="$OUT/serve.log"
-: > "$STDOUT"
-RUST_LOG=${RUST_LOG:-info} "$BIN" serve --bind 127.0.0.1:0 "$@" > "$STDOUT" 2> "$LOG" &
-PID=$!
+if [[ -n "$PEER" ]]; then
+    NAME="peer"
+    STDOUT="$OUT/peer-serve.stdout"
+    LOG="$OUT/peer-serve.log"
+    : > "$STDOUT"
+    "$PEER_PYTHON" scripts/peer/server.py --records "$PEER_RECORDS" --bind 127.0.0.1:0 \
+        --workers "$PEER_WORKERS" "$@" > "$STDOUT" 2> "$LOG" &
+    PID=$!
+    LISTENING='peer: listening on '
+else
+    NAME="$BIN"
+    STDOUT="$OUT/serve.stdout"
+    LOG="$OUT/serve.log"
+    : > "$STDOUT"
+    RUST_LOG=${RUST_LOG:-info} "$BIN" serve --bind 127.0.0.1:0 "$@" > "$STDOUT" 2> "$LOG" &
+    PID=$!
+    LISTENING='qsearch: listening on '
+fi
 stop() { kill -TERM "$PID" 2>/dev/null && wait "$PID" 2>/dev/null || true; }
 trap stop EXIT
 
+# The peer prints its address when the socket is bound, then a line per
+# worker once that worker has loaded the corpus and the model.
+serving() {
+    [[ -n "$ADDR" ]] || return 1
+    [[ -z "$PEER" ]] || (( $(grep -c '^peer: worker .* ready' "$STDOUT") >= PEER_WORKERS ))
+}
 ADDR=""
 for _ in $(seq 1 600); do
-    ADDR=$(sed -n 's/^qsearch: listening on //p' "$STDOUT" | head -n 1)
-    [[ -n "$ADDR" ]] && break
+    ADDR=$(sed -n "s/^$LISTENING//p" "$STDOUT" | head -n 1)
+    serving && break
     kill -0 "$PID" 2>/dev/null || { echo "load-test: the server exited; see $LOG" >&2; tail -n 20 "$LOG" >&2; exit 1; }
     sleep 0.5
 done
-[[ -n "$ADDR" ]] || { echo "load-test: the server did not start; see $LOG" >&2; exit 1; }
-echo "load-test: $BIN (pid $PID) at $ADDR; $CONNECTIONS connections × $DURATION per mode, $QUERIES queries; logs in $LOG" >&2
+serving || { echo "load-test: the server did not start; see $LOG" >&2; exit 1; }
+echo "load-test: $NAME (pid $PID) at $ADDR; $CONNECTIONS connections × $DURATION per mode, $QUERIES queries; logs in $LOG" >&2
 curl -fsS "$ADDR/healthz" >&2 && echo >&2
 
 status=0
@@ -139,8 +193,8 @@ for mode in $MODES; do
     # Warm up (first embedding, page cache) outside the measurement.
     curl -fsS -o /dev/null "$ADDR/api/search?mode=$mode&q=%E7%83%9F%E8%8A%B1%E7%88%86%E7%AB%B9"
     MODE=$mode QUERIES=$QUERIES QUERY_FILE="$PWD/indexer/benches/queries.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$OUT/mixed.lua" "$ADDR" \
-        > "$OUT/wrk-$mode.txt" 2>&1 || { echo "load-test: wrk failed" >&2; cat "$OUT/wrk-$mode.txt" >&2; exit 1; }
-    line=$(grep '^RESULT' "$OUT/wrk-$mode.txt")
+        > "$OUT/wrk-$TAG$mode.txt" 2>&1 || { echo "load-test: wrk failed" >&2; cat "$OUT/wrk-$TAG$mode.txt" >&2; exit 1; }
+    line=$(grep '^RESULT' "$OUT/wrk-$TAG$mode.txt")
     field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $line"; }
     printf '%-8s %10s %10s %10s %10s %10s %8s\n' "$mode" "$(field requests)" "$(field rps)" \
         "$(field p50_ms)" "$(field p99_ms)" "$(field max_ms)" "$(field errors)"
@@ -150,6 +204,29 @@ for mode in $MODES; do
     fi
 done
 
+if [[ -n "$PEER" ]]; then
+    # The uvicorn process and its descendants (the workers, when more than one).
+    pids=$PID
+    frontier=$PID
+    while [[ -n "$frontier" ]]; do
+        next=""
+        for p in $frontier; do next="$next $(pgrep -P "$p" || true)"; done
+        frontier=$(echo $next)
+        pids="$pids $frontier"
+    done
+    hwm=0 rss=0 each=""
+    for p in $pids; do
+        h=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+        r=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+        hwm=$((hwm + ${h:-0})) rss=$((rss + ${r:-0}))
+        each="$each $p:$((${h:-0} / 1024))"
+    done
+    echo "peer peak RSS (sum of VmHWM over pids$each MiB): $((hwm / 1024)) MiB; now $((rss / 1024)) MiB"
+    if (( hwm > RSS_LIMIT_KB )); then
+        echo "load-test: note: the peer's peak RSS is above qsearch's 1 GiB budget" >&2
+    fi
+    exit $status
+fi
 hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$PID/status")
 rss=$(awk '/^VmRSS:/ {print $2}' "/proc/$PID/status")
 echo "server peak RSS (VmHWM): $((hwm / 1024)) MiB; now $((rss / 1024)) MiB"

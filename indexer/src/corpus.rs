@@ -78,7 +78,7 @@ impl Corpus {
         corpus.warnings.extend(refused);
         for (entry, path) in &entries {
             match std::fs::read(path) {
-                Ok(bytes) => corpus.add_document(entry, &bytes),
+                Ok(bytes) => corpus.add_document_bytes(entry, bytes),
                 Err(e) => corpus.warn(&entry.file, 0, format!("cannot read file: {e}")),
             }
         }
@@ -87,6 +87,27 @@ impl Corpus {
 
     /// Reads one document's bytes into records, keeping every problem as a warning.
     pub fn add_document(&mut self, entry: &CatalogEntry, bytes: &[u8]) {
+        self.add_with(entry, |cache| match cache {
+            Some(cache) => cache.extract(bytes),
+            None => formats::extract(bytes),
+        });
+    }
+
+    /// [`Corpus::add_document`] taking the bytes: valid UTF-8 text becomes
+    /// the document's text without a copy (a 50 MB export is read once).
+    pub fn add_document_bytes(&mut self, entry: &CatalogEntry, bytes: Vec<u8>) {
+        if formats::Format::sniff(&bytes) == formats::Format::Text {
+            self.add_with(entry, |_| Ok(formats::text::decode_owned(bytes)));
+        } else {
+            self.add_document(entry, &bytes);
+        }
+    }
+
+    fn add_with(
+        &mut self,
+        entry: &CatalogEntry,
+        extract: impl FnOnce(Option<&ExtractionCache>) -> Result<formats::Extracted, formats::FormatError>,
+    ) {
         let stem = extract::id_stem(&entry.file);
         if let Some(other) = self.id_stems.get(&stem)
             && *other != entry.file
@@ -102,11 +123,7 @@ impl Corpus {
             return;
         }
         self.id_stems.insert(stem, entry.file.clone());
-        let extracted = match &self.extraction_cache {
-            Some(cache) => cache.extract(bytes),
-            None => formats::extract(bytes),
-        };
-        let extracted = match extracted {
+        let extracted = match extract(self.extraction_cache.as_ref()) {
             Ok(extracted) => extracted,
             Err(e) => {
                 self.warn(&entry.file, 0, format!("{e}; file skipped"));

@@ -37,6 +37,28 @@ pub fn is_binary(bytes: &[u8]) -> bool {
             .is_none()
 }
 
+/// [`decode`] taking the bytes: UTF-8 without a byte order mark or NULs
+/// (the common case) becomes the text without a copy.
+pub fn decode_owned(bytes: Vec<u8>) -> Extracted {
+    let plain = !bytes.starts_with(&[0xff, 0xfe])
+        && !bytes.starts_with(&[0xfe, 0xff])
+        && !bytes.starts_with(&[0xef, 0xbb, 0xbf])
+        && !bytes.contains(&0)
+        && utf16_without_bom(&bytes).is_none();
+    if !plain {
+        return decode(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Extracted {
+            format: Format::Text,
+            text,
+            places: Vec::new(),
+            warnings: Vec::new(),
+        },
+        Err(e) => decode(e.as_bytes()),
+    }
+}
+
 /// Decodes text bytes; see the module documentation.
 pub fn decode(bytes: &[u8]) -> Extracted {
     let mut warnings = Vec::new();
@@ -84,17 +106,20 @@ fn decode_8bit(bytes: &[u8], warnings: &mut Vec<(usize, String)>) -> String {
 }
 
 /// A text with a stray NUL keeps its lines; the NULs go, with a warning.
-fn strip_nuls(bytes: &[u8], warnings: &mut Vec<(usize, String)>) -> Vec<u8> {
+fn strip_nuls<'b>(
+    bytes: &'b [u8],
+    warnings: &mut Vec<(usize, String)>,
+) -> std::borrow::Cow<'b, [u8]> {
     let nuls = bytes.iter().filter(|&&b| b == 0).count();
     if nuls == 0 {
-        return bytes.to_vec();
+        return std::borrow::Cow::Borrowed(bytes);
     }
     let first = bytes.iter().position(|&b| b == 0).unwrap_or(0);
     warnings.push((
         line_at(bytes, first),
         format!("{nuls} NUL byte(s) removed (the first on this line)"),
     ));
-    bytes.iter().copied().filter(|&b| b != 0).collect()
+    std::borrow::Cow::Owned(bytes.iter().copied().filter(|&b| b != 0).collect())
 }
 
 fn line_at(bytes: &[u8], offset: usize) -> usize {
@@ -162,6 +187,18 @@ mod tests {
         let (gbk, _, _) = GB18030.encode("一、部门职责\n\t序号\t管理事项\n");
         assert!(!is_binary(&gbk));
         assert!(!is_binary("一、部门职责\n".as_bytes()));
+    }
+
+    #[test]
+    fn owned_bytes_decode_as_borrowed_ones() {
+        for bytes in [
+            "一、部门职责\n".as_bytes().to_vec(),
+            b"a\0b\n".to_vec(),
+            vec![0xef, 0xbb, 0xbf, b'x'],
+            b"ok\n\xff\xff\n".to_vec(),
+        ] {
+            assert_eq!(decode_owned(bytes.clone()), decode(&bytes));
+        }
     }
 
     #[test]
