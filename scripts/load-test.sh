@@ -218,9 +218,13 @@ if [[ -n "$PEER" ]]; then
     for p in $pids; do
         h=$(awk '/^VmHWM:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
         r=$(awk '/^VmRSS:/ {print $2}' "/proc/$p/status" 2>/dev/null || echo 0)
+        # CPU seconds so far (utime + stime), to see how the workers shared the load.
+        c=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f", ($12 + $13) / hz }' "/proc/$p/stat" 2>/dev/null || echo 0)
         hwm=$((hwm + ${h:-0})) rss=$((rss + ${r:-0}))
         each="$each $p:$((${h:-0} / 1024))"
+        cpu="${cpu:-} $p:${c}s"
     done
+    echo "peer CPU time per process:$cpu"
     echo "peer peak RSS (sum of VmHWM over pids$each MiB): $((hwm / 1024)) MiB; now $((rss / 1024)) MiB"
     if (( hwm > RSS_LIMIT_KB )); then
         echo "load-test: note: the peer's peak RSS is above qsearch's 1 GiB budget" >&2

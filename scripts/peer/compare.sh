@@ -11,8 +11,10 @@
 # Scenarios: bench-nocache (bench list, hybrid, --query-cache-size 1 on both
 # sides: every query embedded), zipf-hybrid and zipf-bm25 (cache on).
 # Configurations: qsearch (QSEARCH_BIN serve, --data-dir a fresh copy of
-# data/index and data/embeddings), peer-w1 / peer-w2 (1 or 2 uvicorn
-# workers, 2 intra-op threads each) and peer-w2t1 (2 workers × 1 thread).
+# data/index and data/embeddings), qsearch-s2 (the same, --embed-sessions 2),
+# either with @BIN for another binary (qsearch@/tmp/qsearch-before),
+# peer-w1 / peer-w2 (1 or 2 uvicorn workers, 2 intra-op threads each) and
+# peer-w2t1 (2 workers × 1 thread).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -61,8 +63,11 @@ for round in $(seq 1 "$ROUNDS"); do
             *) echo "compare: unknown scenario $scenario" >&2; exit 1 ;;
         esac
         for config in $CONFIGS; do
-            case $config in
+            bin=$BIN
+            [[ "$config" == *@* ]] && bin=${config#*@}
+            case ${config%%@*} in
                 qsearch) vars=() args=(--data-dir "$DATA") ;;
+                qsearch-s2) vars=() args=(--data-dir "$DATA" --embed-sessions 2) ;;
                 peer-w1) vars=(PEER=1 PEER_WORKERS=1) args=() ;;
                 peer-w2) vars=(PEER=1 PEER_WORKERS=2) args=() ;;
                 peer-w2t1) vars=(PEER=1 PEER_WORKERS=2) args=(--threads 1) ;;
@@ -72,7 +77,7 @@ for round in $(seq 1 "$ROUNDS"); do
             cpu=$(busy)
             before=$(load1)
             log="target/load/compare-last.txt"
-            env "${vars[@]}" QSEARCH_BIN="$BIN" MODES=$mode QUERIES=$queries DURATION=$DURATION \
+            env "${vars[@]}" QSEARCH_BIN="$bin" MODES=$mode QUERIES=$queries DURATION=$DURATION \
                 scripts/load-test.sh "${args[@]}" "${extra[@]}" > "$log" 2>&1 || true
             after=$(load1)
             row=$(awk -v m="$mode" '$1 == m && NF == 7' "$log" | tail -n 1)
