@@ -106,7 +106,9 @@ impl Corpus {
     fn add_with(
         &mut self,
         entry: &CatalogEntry,
-        extract: impl FnOnce(Option<&ExtractionCache>) -> Result<formats::Extracted, formats::FormatError>,
+        extract: impl FnOnce(
+            Option<&ExtractionCache>,
+        ) -> Result<formats::Extracted, formats::FormatError>,
     ) {
         let stem = extract::id_stem(&entry.file);
         if let Some(other) = self.id_stems.get(&stem)

@@ -402,11 +402,7 @@ impl Engine {
         }
         request.check_deadline("fusion")?;
         let question = self.question(&searcher, &request.query);
-        let fused = hybrid::with_coverage(
-            fused,
-            |i| question.coverage(&self.subjects[i]),
-            fusion,
-        );
+        let fused = hybrid::with_coverage(fused, |i| question.coverage(&self.subjects[i]), fusion);
         let mut answer = self.answer(&question, &fused);
         answer.asked = who;
         answer.lists = self.places.clone();
