@@ -150,52 +150,52 @@ fn mode_of(query: Option<&str>) -> &'static str {
 }
 
 /// `GET /metrics`.
+/// One per-pool series: name, type, help and the value it reads.
+type PoolSeries = (
+    &'static str,
+    &'static str,
+    &'static str,
+    fn(&crate::state::Pool) -> usize,
+);
+
 pub async fn metrics(State(state): State<AppState>) -> Response {
     let mut out = String::with_capacity(8 * 1024);
     state.metrics().write_requests(&mut out);
-    out.push_str("# HELP qsearch_pool_running Searches running now, by pool.\n");
-    out.push_str("# TYPE qsearch_pool_running gauge\n");
     let pools = [
         state.pool(qsearch::Mode::Bm25),
         state.pool(qsearch::Mode::Hybrid),
     ];
-    for pool in pools {
-        let _ = writeln!(
-            out,
-            "qsearch_pool_running{{pool=\"{}\"}} {}",
-            pool.name,
-            pool.running()
-        );
-    }
-    out.push_str("# HELP qsearch_queue_depth Searches waiting for a permit now, by pool.\n");
-    out.push_str("# TYPE qsearch_queue_depth gauge\n");
-    for pool in pools {
-        let _ = writeln!(
-            out,
-            "qsearch_queue_depth{{pool=\"{}\"}} {}",
-            pool.name,
-            pool.waiting()
-        );
-    }
-    out.push_str("# HELP qsearch_queue_capacity Searches that may wait for a permit, by pool.\n");
-    out.push_str("# TYPE qsearch_queue_capacity gauge\n");
-    for pool in pools {
-        let _ = writeln!(
-            out,
-            "qsearch_queue_capacity{{pool=\"{}\"}} {}",
-            pool.name,
-            pool.queue()
-        );
-    }
-    out.push_str("# HELP qsearch_shed_total Searches refused with 503 overloaded because the pool's queue was full.\n");
-    out.push_str("# TYPE qsearch_shed_total counter\n");
-    for pool in pools {
-        let _ = writeln!(
-            out,
-            "qsearch_shed_total{{pool=\"{}\"}} {}",
-            pool.name,
-            pool.shed()
-        );
+    let per_pool: [PoolSeries; 4] = [
+        (
+            "qsearch_pool_running",
+            "gauge",
+            "Searches running now, by pool.",
+            |p| p.running(),
+        ),
+        (
+            "qsearch_queue_depth",
+            "gauge",
+            "Searches waiting for a permit now, by pool.",
+            |p| p.waiting(),
+        ),
+        (
+            "qsearch_queue_capacity",
+            "gauge",
+            "Searches that may wait for a permit, by pool.",
+            |p| p.queue(),
+        ),
+        (
+            "qsearch_shed_total",
+            "counter",
+            "Searches refused with 503 overloaded because the pool's queue was full.",
+            |p| p.shed() as usize,
+        ),
+    ];
+    for (name, kind, help, value) in per_pool {
+        let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}");
+        for pool in pools {
+            let _ = writeln!(out, "{name}{{pool=\"{}\"}} {}", pool.name, value(pool));
+        }
     }
     let engine = state.engine();
     if let Some(semantic) = engine.semantic() {
