@@ -63,6 +63,26 @@ fn a_covered_question_is_answered_with_its_department_and_reason() {
 }
 
 #[test]
+fn a_situation_told_in_a_boundary_case_is_answered_by_the_department_acting_in_it() {
+    // 临沂's 食品相关产品监管 case: 食药局 finds 苯 in food, traces it to the
+    // bags and tells 质监局, who investigates the bag maker. The duties do
+    // not mention bags; the case does, and says who acted on them.
+    let answer = ask(
+        "食品里苯含量超标，是包装袋不合格引起的，包装袋厂归谁查？",
+        10,
+    )
+    .answer
+    .expect("answer");
+    assert_eq!(answer.coverage, Coverage::Covered, "{answer:?}");
+    assert_eq!(answer.departments[0].name, "质监局", "{answer:?}");
+    assert!(
+        answer.departments[0]
+            .bureaus
+            .contains(&"临沂市".to_string())
+    );
+}
+
+#[test]
 fn the_answer_does_not_depend_on_the_page_size() {
     let questions = [
         "谁负责烟花爆竹的质量",

@@ -156,6 +156,8 @@ pub struct Engine {
     /// Each record's folded subject text (`answer::subject_text`), made
     /// once: every search judges its 50 candidates on them.
     subjects: Vec<String>,
+    /// Each record's folded case (`answer::case_text`), made once.
+    cases: Vec<String>,
     /// Ranking and answer weights.
     ranking: crate::ranking::RankingParams,
     /// The legal-basis index, built on first use (`laws.rs`).
@@ -217,6 +219,7 @@ impl Engine {
             .iter()
             .map(crate::answer::subject_text)
             .collect();
+        let cases = open.records.iter().map(crate::answer::case_text).collect();
         let mut places: Vec<String> = Vec::new();
         for r in &open.records {
             if !places.contains(&r.bureau.place) {
@@ -232,6 +235,7 @@ impl Engine {
             notices: Vec::new(),
             places,
             subjects,
+            cases,
             ranking: crate::ranking::RankingParams::default(),
             laws: std::sync::OnceLock::new(),
         })
@@ -442,6 +446,7 @@ impl Engine {
                 rank: i + 1,
                 record: &self.open.records[f.record],
                 subject: &self.subjects[f.record],
+                case: &self.cases[f.record],
                 cosine: f.explain.cosine,
             })
             .collect();

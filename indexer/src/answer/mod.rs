@@ -6,8 +6,8 @@
 //! shown) and the weights of [`crate::ranking::AnswerParams`]:
 //!
 //! 1. **Coverage.** Each candidate is scored by the share of the question's
-//!    content ([`Question`]: its concepts, IDF-weighted) that its own text
-//!    carries. A fireworks row that shares only 手续 with 离婚手续去哪里办
+//!    content ([`Question`]: its concepts, IDF-weighted; function words by
+//!    the segmenter's part of speech are none) that its own text carries. A fireworks row that shares only 手续 with 离婚手续去哪里办
 //!    carries a small share, because 离婚 — a word no record has — weighs
 //!    most.
 //! 2. **Verdict.** The best coverage is the confidence: at least
@@ -20,6 +20,12 @@
 //!    When boundary rows split a matter between departments, the department
 //!    whose duty carries the aspect asked about (质量, 运输 …) wins, and the
 //!    others are listed as also involved.
+//! 4. **Cases.** A boundary matter's case (事例) is the list's own account of
+//!    a situation: its words count toward the matter's coverage, and when it
+//!    carries more of the question than any duty of the matter, the
+//!    department acting in its clause about what is asked (the clause of
+//!    the question that asks who: 管道问题归哪个部门查) is credited as a
+//!    boundary row — 质监部门立即对…塑料管道…进行检测, not 向卫生局反映.
 
 mod question;
 
@@ -171,6 +177,8 @@ pub struct Candidate<'r> {
     pub record: &'r Record,
     /// The record's [`subject_text`], made once per index by the caller.
     pub subject: &'r str,
+    /// The record's [`case_text`], made once per index by the caller.
+    pub case: &'r str,
     /// Cosine to the query, when the vector half found it.
     pub cosine: Option<f32>,
 }
@@ -206,6 +214,16 @@ pub fn subject_text(record: &Record) -> String {
         .collect::<Vec<_>>()
         .join(" ");
     fold(&format!("{text} | {place}"))
+}
+
+/// A boundary row's case (事例), folded: the list's own account of a
+/// situation in the row's matter, which a question describing a situation
+/// is judged on too. Empty for other records.
+pub fn case_text(record: &Record) -> String {
+    match &record.fields {
+        Fields::Boundary { case, .. } => fold(case),
+        _ => String::new(),
+    }
 }
 
 /// A cosine on the 0–1 scale of relatedness.
@@ -250,11 +268,13 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
         None if has_semantic => words / 2.0,
         None => words,
     };
+    // A matter's coverage counts its case (事例) too: the list's own account
+    // of a situation carries a question describing one.
     let coverage: Vec<f32> = (0..pool.len())
         .map(|i| {
             let text: String = matters[i]
                 .iter()
-                .map(|&j| subjects[j])
+                .flat_map(|&j| [subjects[j], pool[j].case])
                 .collect::<Vec<_>>()
                 .join(" | ");
             let cosine = matters[i]
@@ -281,7 +301,7 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
             word: c.word.clone(),
             weight: c.weight,
             known: c.known,
-            credit: best.map_or(0.0, |b| c.credit(subjects[b])),
+            credit: best.map_or(0.0, |b| c.credit(subjects[b]).max(c.credit(pool[b].case))),
         })
         .collect();
     let closeness = best.and_then(|b| pool[b].cosine);
@@ -300,7 +320,14 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
     let unmatched: Vec<String> = question
         .concepts
         .iter()
-        .filter(|c| subjects.iter().all(|s| c.credit(s) == 0.0))
+        .filter(|c| {
+            let cases = pool.iter().map(|candidate| candidate.case);
+            subjects
+                .iter()
+                .copied()
+                .chain(cases)
+                .all(|s| c.credit(s) == 0.0)
+        })
         .map(|c| c.word.clone())
         .collect();
     let evidence: Vec<(Candidate, f32)> = (0..pool.len())
@@ -310,7 +337,7 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
     let split_matter = best
         .filter(|&b| pool[b].record.section == SectionKind::Boundary)
         .map(|b| pool[b].record.matter());
-    let ranked = rank_departments(question, &evidence, split_matter, p);
+    let ranked = rank_departments(question, &evidence, split_matter, &support, p);
     let (departments, also_involved) = split_answer(ranked, p.co_answer_ratio);
     let topic = topic(&departments, &evidence);
     let reason = reason(verdict, confidence, best.map(|b| pool[b]), &unmatched);
@@ -350,16 +377,45 @@ fn rank_departments(
     question: &Question,
     evidence: &[(Candidate, f32)],
     split_matter: Option<&str>,
+    support: &dyn Fn(f32, Option<f32>) -> f32,
     p: &AnswerParams,
 ) -> Vec<AnswerDepartment> {
     let table = DepartmentTable::builtin();
     let aspect_terms = aspect_terms(question, split_matter);
     let mut by_name: HashMap<String, AnswerDepartment> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
-    for &(candidate, coverage) in evidence {
+    for &(candidate, row_coverage) in evidence {
         let record = candidate.record;
-        let (matched, excluded) = match_aspect(&fold(record.text()), &aspect_terms);
-        for (name, as_written, mut weight) in responsible(record, table, question, p) {
+        let duty = fold(record.text());
+        let mut credits: Vec<(String, String, f32, f32, &str)> =
+            responsible(record, table, question, p)
+                .into_iter()
+                .map(|(name, written, weight)| (name, written, weight, row_coverage, duty.as_str()))
+                .collect();
+        // When the matter's case carries more of the question than any of
+        // its duties, the department acting in the clause that carries most
+        // is credited as a boundary row would be: the list says who acted
+        // in that situation (质监部门…对…塑料管道…进行检测).
+        let duties_carry = evidence
+            .iter()
+            .filter(|(c, _)| {
+                c.record.source.file == record.source.file && c.record.matter() == record.matter()
+            })
+            .map(|(c, _)| question.coverage(c.subject))
+            .fold(0.0, f32::max);
+        let case_actor = case_actor(candidate.case, table, question)
+            .filter(|(_, _, words, _)| *words > duties_carry);
+        if let Some((name, written, words, sentence)) = &case_actor {
+            credits.push((
+                name.to_string(),
+                written.to_string(),
+                p.boundary_weight,
+                support(*words, candidate.cosine),
+                sentence,
+            ));
+        }
+        for (name, as_written, mut weight, coverage, text) in credits {
+            let (matched, excluded) = match_aspect(text, &aspect_terms);
             let outside_split = split_matter.is_some_and(|m| {
                 record.section != SectionKind::Boundary
                     || !crate::compare::same_matter(record.matter(), m)
@@ -644,6 +700,41 @@ fn responsible(
     }
 }
 
+/// The clause of a case (folded) that carries most of the question among
+/// those with an acting department, that department (as canonical and as
+/// written), the clause's coverage and the clause. The actor is the first
+/// department a clause names that is not addressed (向卫生局反映, 通报质监局);
+/// a clause naming none tells what happened, not who acted.
+fn case_actor<'c>(
+    case: &'c str,
+    table: &'static DepartmentTable,
+    question: &Question,
+) -> Option<(&'static str, &'c str, f32, &'c str)> {
+    let mut best: Option<((f32, f32), &'static str, &'c str, &'c str)> = None;
+    for clause in case.split(['。', '；', ';', '，', ',']) {
+        let acting = table
+            .find_mentions(clause)
+            .into_iter()
+            .find(|&(start, _, _)| {
+                let before = &clause[..start];
+                !vocabulary()
+                    .recipient_markers
+                    .iter()
+                    .any(|m| before.ends_with(m.as_str()))
+            });
+        let Some((start, end, name)) = acting else {
+            continue;
+        };
+        // What the asker wants handled decides between clauses; the
+        // circumstances they tell only break ties.
+        let key = (question.asked_coverage(clause), question.coverage(clause));
+        if key.1 > 0.0 && best.is_none_or(|(k, ..)| key > k) {
+            best = Some((key, name, &clause[start..end], clause));
+        }
+    }
+    best.map(|((_, words), name, written, clause)| (name, written, words, clause))
+}
+
 /// The office and phone of duty and service rows (计量科 82188052).
 fn office_of(record: &Record) -> Option<String> {
     match &record.fields {
@@ -715,6 +806,30 @@ mod tests {
         let (matched, excluded) = match_aspect("除运输外的监管；负责运输许可", &aspect);
         assert_eq!(matched, ["运输"]);
         assert_eq!(excluded, 0);
+    }
+
+    #[test]
+    fn a_case_credits_the_department_acting_on_what_is_asked() {
+        let analyzer = crate::tokenizer::ChineseAnalyzer::default();
+        let synonyms = crate::tokenizer::Synonyms::builtin();
+        let question = Question::analyse(
+            "体检数据和实际情况不符，医疗器械由谁做计量检定",
+            &analyzer,
+            &synonyms,
+            &|_| 10,
+            1000,
+        );
+        let table = DepartmentTable::builtin();
+        // 卫生局 is addressed (向…反映), 质监局 acts on what is asked.
+        let case = fold(
+            "某人向卫生局反映某医疗机构体检数据与患者实际情况严重不符，卫生局将有关情况通报质监局，由质监局对涉事医疗器械进行计量检定。",
+        );
+        let (name, written, words, clause) = case_actor(&case, table, &question).expect("an actor");
+        assert_eq!((name, written), ("质监局", "质监局"), "{clause}");
+        assert!(words > 0.0 && clause.contains("计量检定"));
+        // A case naming only addressed departments names no actor.
+        let case = fold("某人向卫生局反映体检数据不符");
+        assert_eq!(case_actor(&case, table, &question), None);
     }
 
     #[test]

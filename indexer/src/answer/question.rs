@@ -28,6 +28,10 @@ pub struct Concept {
     pub weight: f32,
     /// Some record contains one of its forms: the lists know the word.
     pub known: bool,
+    /// It stands in the clause that asks who (管道问题归哪个部门查 of a
+    /// question first describing what happened): what is to be handled,
+    /// not the circumstances. Every concept of a one-clause question is.
+    pub asked: bool,
 }
 
 impl Concept {
@@ -72,25 +76,40 @@ impl Question {
         let mut tokens = analyzer.tokens(query);
         tokens.sort_by_key(|t| (t.offset_from, std::cmp::Reverse(t.offset_to)));
         // Each covering word with the sub-words inside it.
-        let mut words: Vec<(usize, String, Vec<String>)> = Vec::new();
+        let mut words: Vec<(usize, usize, String, Vec<String>)> = Vec::new();
         for t in tokens {
             match words.last_mut() {
-                Some((end, _, parts)) if t.offset_to <= *end => {
+                Some((_, end, _, parts)) if t.offset_to <= *end => {
                     if !parts.contains(&t.text) {
                         parts.push(t.text);
                     }
                 }
-                _ => words.push((t.offset_to, t.text, Vec::new())),
+                _ => words.push((t.offset_from, t.offset_to, t.text, Vec::new())),
             }
         }
+        let asked_clause = asked_clause(query);
         let idf_of = |term: &str| idf(doc_freq(term), num_docs);
         let mut concepts: Vec<Concept> = Vec::new();
-        for (_, word, parts) in words {
-            if !is_content_word(&word) || concepts.iter().any(|c| c.word == word) {
+        for (start, end, word, parts) in words {
+            let asked = asked_clause.is_none_or(|(from, to)| start >= from && end <= to);
+            if let Some(seen) = concepts.iter_mut().find(|c| c.word == word) {
+                // Told first, then asked about (…包装袋不合格…，包装袋厂归谁查).
+                seen.asked |= asked;
+                continue;
+            }
+            if !is_content_word(&word) {
                 continue;
             }
             // 谁来管, 哪管: the question's frame, not what it is about.
             if super::is_who_question(&word) {
+                continue;
+            }
+            // 这种, 一直, 各地: how the question is put, by the segmenter's
+            // part of speech, not what it is about.
+            if analyzer
+                .part_of_speech(&word)
+                .is_some_and(|tag| super::vocabulary().is_function_tag(&tag))
+            {
                 continue;
             }
             // A Chinese token neither the lists nor the segmenter's
@@ -134,6 +153,7 @@ impl Question {
                 parts: shares,
                 weight: rarity,
                 known,
+                asked,
             });
         }
         // A word no record has is either what the question is about (离婚)
@@ -173,6 +193,17 @@ impl Question {
         got / total
     }
 
+    /// The share of the asked concepts' weight (those of the clause asking
+    /// who) that `text` carries, 0–1.
+    pub fn asked_coverage(&self, text: &str) -> f32 {
+        let asked = self.concepts.iter().filter(|c| c.asked);
+        let total: f32 = asked.clone().map(|c| c.weight).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        asked.map(|c| c.weight * c.credit(text)).sum::<f32>() / total
+    }
+
     /// The concepts `text` does not carry at all.
     pub fn missing<'q>(&'q self, text: &str) -> Vec<&'q str> {
         self.concepts
@@ -181,6 +212,30 @@ impl Question {
             .map(|c| c.word.as_str())
             .collect()
     }
+}
+
+/// The byte range of the clause asking who, when the question has other
+/// clauses too (白酒厂的塑料管道导致…超标，管道问题归哪个部门查？).
+fn asked_clause(query: &str) -> Option<(usize, usize)> {
+    let mut clauses = Vec::new();
+    let mut from = 0;
+    for (at, c) in query.char_indices() {
+        if matches!(
+            c,
+            '，' | ',' | '。' | '；' | ';' | '？' | '?' | '！' | '!' | '：' | ':'
+        ) {
+            clauses.push((from, at));
+            from = at + c.len_utf8();
+        }
+    }
+    clauses.push((from, query.len()));
+    clauses.retain(|&(from, to)| !query[from..to].trim().is_empty());
+    if clauses.len() < 2 {
+        return None;
+    }
+    clauses
+        .into_iter()
+        .find(|&(from, to)| super::is_who_question(&query[from..to]))
 }
 
 /// A word that can say what a question is about: two characters or more
@@ -248,6 +303,37 @@ mod tests {
         let coverage = q.coverage("办理烟花爆竹运输许可手续");
         assert!((coverage - 0.5).abs() < 1e-6, "{coverage}");
         assert_eq!(q.missing("办理手续"), ["离婚"]);
+    }
+
+    #[test]
+    fn function_words_are_not_concepts() {
+        // 这种 (pronoun), 一直 (adverb), 周边 (locality): the dictionary's
+        // part of speech, whatever their frequency in the lists.
+        let q = question("学校周边这种网吧一直没人管，归谁管", &|_| 10);
+        let words: Vec<&str> = q.concepts.iter().map(|c| c.word.as_str()).collect();
+        assert!(
+            words.contains(&"学校") && words.contains(&"网吧"),
+            "{words:?}"
+        );
+        for function_word in ["这种", "一直", "周边"] {
+            assert!(!words.contains(&function_word), "{words:?}");
+        }
+    }
+
+    #[test]
+    fn concepts_of_the_clause_asking_who_are_the_asked_ones() {
+        let q = question("仓库里的烟花受潮了，烟花爆竹质量归谁管？", &|_| 10);
+        let asked: Vec<&str> = q
+            .concepts
+            .iter()
+            .filter(|c| c.asked)
+            .map(|c| c.word.as_str())
+            .collect();
+        assert_eq!(asked, ["烟花爆竹", "质量"], "{q:?}");
+        assert!(q.asked_coverage("烟花爆竹质量监督") > q.asked_coverage("仓库受潮"));
+        // One clause: every concept is asked.
+        let q = question("谁负责烟花爆竹的质量", &|_| 10);
+        assert!(q.concepts.iter().all(|c| c.asked));
     }
 
     #[test]
