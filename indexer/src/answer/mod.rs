@@ -270,20 +270,26 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
     };
     // A matter's coverage counts its case (事例) too: the list's own account
     // of a situation carries a question describing one.
-    let coverage: Vec<f32> = (0..pool.len())
-        .map(|i| {
-            let text: String = matters[i]
-                .iter()
-                .flat_map(|&j| [subjects[j], pool[j].case])
-                .collect::<Vec<_>>()
-                .join(" | ");
-            let cosine = matters[i]
-                .iter()
-                .filter_map(|&j| pool[j].cosine)
-                .reduce(f32::max);
-            support(question.coverage(&text), cosine)
-        })
-        .collect();
+    // Once per matter: its rows share the value (and usually one case).
+    let mut coverage: Vec<f32> = vec![0.0; pool.len()];
+    for i in 0..pool.len() {
+        let first = matters[i][0];
+        if first < i {
+            coverage[i] = coverage[first];
+            continue;
+        }
+        let mut texts: Vec<&str> = matters[i].iter().map(|&j| subjects[j]).collect();
+        for &j in &matters[i] {
+            if !pool[j].case.is_empty() && !texts.contains(&pool[j].case) {
+                texts.push(pool[j].case);
+            }
+        }
+        let cosine = matters[i]
+            .iter()
+            .filter_map(|&j| pool[j].cosine)
+            .reduce(f32::max);
+        coverage[i] = support(question.coverage(&texts.join(" | ")), cosine);
+    }
     // Within a matter, each row by itself: the row that carries the aspect
     // asked about is the one whose department answers.
     let row_support: Vec<f32> = (0..pool.len())
@@ -384,6 +390,9 @@ fn rank_departments(
     let aspect_terms = aspect_terms(question, split_matter);
     let mut by_name: HashMap<String, AnswerDepartment> = HashMap::new();
     let mut order: Vec<String> = Vec::new();
+    // Each case is credited once, with its best-ranked row: the rows of a
+    // matter share (inherit) it.
+    let mut cases_credited: Vec<(&str, &str)> = Vec::new();
     for &(candidate, row_coverage) in evidence {
         let record = candidate.record;
         let duty = fold(record.text());
@@ -396,15 +405,22 @@ fn rank_departments(
         // its duties, the department acting in the clause that carries most
         // is credited as a boundary row would be: the list says who acted
         // in that situation (质监部门…对…塑料管道…进行检测).
-        let duties_carry = evidence
-            .iter()
-            .filter(|(c, _)| {
-                c.record.source.file == record.source.file && c.record.matter() == record.matter()
-            })
-            .map(|(c, _)| question.coverage(c.subject))
-            .fold(0.0, f32::max);
-        let case_actor = case_actor(candidate.case, table, question)
-            .filter(|(_, _, words, _)| *words > duties_carry);
+        let case_key = (record.source.file.as_str(), candidate.case);
+        let case_actor = if candidate.case.is_empty() || cases_credited.contains(&case_key) {
+            None
+        } else {
+            cases_credited.push(case_key);
+            let duties_carry = evidence
+                .iter()
+                .filter(|(c, _)| {
+                    c.record.source.file == record.source.file
+                        && c.record.matter() == record.matter()
+                })
+                .map(|(c, _)| question.coverage(c.subject))
+                .fold(0.0, f32::max);
+            case_actor(candidate.case, table, question)
+                .filter(|(_, _, words, _)| *words > duties_carry)
+        };
         if let Some((name, written, words, sentence)) = &case_actor {
             credits.push((
                 name.to_string(),
