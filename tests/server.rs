@@ -1005,6 +1005,48 @@ fn get_with(addr: std::net::SocketAddr, target: &str, headers: &str) -> Reply {
     )
 }
 
+/// A repeated search is answered with the first one's bytes, without
+/// running again (the hit is counted on `/metrics`); a different request
+/// is not; with the cache off, every search runs.
+#[test]
+fn a_repeated_search_is_answered_from_the_response_cache() {
+    let sample = |addr, name: &str| -> f64 {
+        let text = get(addr, "/metrics").text();
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+            .unwrap_or_else(|| panic!("{name} on /metrics"))
+    };
+    let addr = server().with_limits(Limits::default());
+    let target = format!("/api/search?q={}&mode=bm25&limit=3", enc("烟花爆竹"));
+    let first = get(addr, &target);
+    let again = get(addr, &target);
+    assert_eq!((first.status, again.status), (200, 200));
+    assert_eq!(first.body, again.body, "the same bytes");
+    assert_eq!(
+        again.header("content-type"),
+        Some("application/json"),
+        "still JSON"
+    );
+    assert_eq!(sample(addr, "qsearch_response_cache_hits_total"), 1.0);
+    // Another page size is another response.
+    let other = get(
+        addr,
+        &format!("/api/search?q={}&mode=bm25&limit=4", enc("烟花爆竹")),
+    );
+    assert_eq!(other.json()["hits"].as_array().unwrap().len(), 4);
+    assert_eq!(sample(addr, "qsearch_response_cache_hits_total"), 1.0);
+    assert_eq!(sample(addr, "qsearch_response_cache_misses_total"), 2.0);
+
+    let off = server().with_limits(Limits {
+        response_cache_size: 0,
+        ..Limits::default()
+    });
+    assert_eq!(get(off, &target).body, first.body);
+    assert_eq!(get(off, &target).body, first.body);
+    assert_eq!(sample(off, "qsearch_response_cache_hits_total"), 0.0);
+    assert_eq!(sample(off, "qsearch_response_cache_capacity"), 0.0);
+}
+
 /// `/metrics` is Prometheus text (every sample `name{labels} value`, every
 /// family typed) and counts the requests it has seen, by route and mode.
 #[test]
@@ -1175,7 +1217,7 @@ fn assets_have_etags_and_answer_304_when_unchanged() {
 fn serve_settings_take_flags_over_environment_over_the_file() {
     use qsearch_server::settings::Settings;
     let file = Settings::from_toml(
-        "bind = \"127.0.0.1:9001\"\ntimeout_secs = 30\nkeyword_queue = 7\nsemantic_queue = 9\nquery_cache_size = 100\n",
+        "bind = \"127.0.0.1:9001\"\ntimeout_secs = 30\nkeyword_queue = 7\nsemantic_queue = 9\nquery_cache_size = 100\nresponse_cache_size = 0\n",
     )
     .expect("valid TOML");
     let env = Settings::from_env(|var| match var {
@@ -1199,6 +1241,10 @@ fn serve_settings_take_flags_over_environment_over_the_file() {
     assert_eq!(limits.semantic_queue, 5, "env over file");
     assert_eq!(limits.keyword_queue, 7, "file over default");
     assert_eq!(limits.query_cache_size, 100);
+    assert_eq!(
+        limits.response_cache_size, 0,
+        "the response cache can be off"
+    );
     assert_eq!(limits.concurrency, Limits::default().concurrency, "default");
     assert!(
         Settings::from_toml("bnid = \"x\"").is_err(),

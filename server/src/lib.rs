@@ -16,6 +16,7 @@ pub mod layers;
 pub mod metrics;
 pub mod openapi;
 pub mod page;
+pub mod responses;
 pub mod settings;
 pub mod shutdown;
 pub mod state;

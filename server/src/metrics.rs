@@ -197,6 +197,21 @@ pub async fn metrics(State(state): State<AppState>) -> Response {
             let _ = writeln!(out, "{name}{{pool=\"{}\"}} {}", pool.name, value(pool));
         }
     }
+    let responses = state.responses();
+    let (hits, misses) = responses.stats();
+    let _ = write!(
+        out,
+        "# HELP qsearch_response_cache_hits_total Searches answered with a remembered response.\n\
+         # TYPE qsearch_response_cache_hits_total counter\n\
+         qsearch_response_cache_hits_total {hits}\n\
+         # HELP qsearch_response_cache_misses_total Searches that ran.\n\
+         # TYPE qsearch_response_cache_misses_total counter\n\
+         qsearch_response_cache_misses_total {misses}\n\
+         # HELP qsearch_response_cache_capacity Responses the cache holds at most (0: off).\n\
+         # TYPE qsearch_response_cache_capacity gauge\n\
+         qsearch_response_cache_capacity {}\n",
+        responses.capacity()
+    );
     let engine = state.engine();
     if let Some(semantic) = engine.semantic() {
         let embedder = &semantic.embedder;

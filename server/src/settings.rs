@@ -13,6 +13,7 @@
 //! keyword_queue = 256        # BM25 searches that may wait; more get 503
 //! semantic_queue = 128       # embedding searches that may wait
 //! query_cache_size = 4096    # query vectors remembered
+//! response_cache_size = 2048 # whole responses remembered (0: none)
 //! ```
 
 use std::net::SocketAddr;
@@ -36,10 +37,11 @@ pub struct Settings {
     pub keyword_queue: Option<usize>,
     pub semantic_queue: Option<usize>,
     pub query_cache_size: Option<usize>,
+    pub response_cache_size: Option<usize>,
 }
 
 /// The environment variable of each setting.
-pub const ENV: [(&str, &str); 10] = [
+pub const ENV: [(&str, &str); 11] = [
     ("bind", "QSEARCH_BIND"),
     ("keyword_only", "QSEARCH_KEYWORD_ONLY"),
     ("timeout_secs", "QSEARCH_TIMEOUT"),
@@ -50,6 +52,7 @@ pub const ENV: [(&str, &str); 10] = [
     ("keyword_queue", "QSEARCH_KEYWORD_QUEUE"),
     ("semantic_queue", "QSEARCH_SEMANTIC_QUEUE"),
     ("query_cache_size", "QSEARCH_QUERY_CACHE_SIZE"),
+    ("response_cache_size", "QSEARCH_RESPONSE_CACHE_SIZE"),
 ];
 
 impl Settings {
@@ -107,6 +110,7 @@ impl Settings {
             keyword_queue: self.keyword_queue.or(other.keyword_queue),
             semantic_queue: self.semantic_queue.or(other.semantic_queue),
             query_cache_size: self.query_cache_size.or(other.query_cache_size),
+            response_cache_size: self.response_cache_size.or(other.response_cache_size),
         }
     }
 
@@ -131,6 +135,7 @@ impl Settings {
             keyword_queue: self.keyword_queue.unwrap_or(d.keyword_queue),
             semantic_queue: self.semantic_queue.unwrap_or(d.semantic_queue),
             query_cache_size: self.query_cache_size.unwrap_or(d.query_cache_size).max(1),
+            response_cache_size: self.response_cache_size.unwrap_or(d.response_cache_size),
         }
     }
 }

@@ -12,6 +12,8 @@ use qsearch::{Engine, Mode, SearchRequest, SearchResponse};
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
+use crate::responses::{JsonBytes, ResponseCache};
+use axum::body::Bytes;
 
 /// Limits of the server; the defaults suit a small machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,6 +38,8 @@ pub struct Limits {
     pub semantic_queue: usize,
     /// Query vectors remembered (LRU) by the embedder.
     pub query_cache_size: usize,
+    /// Whole search responses remembered (LRU); 0 remembers none.
+    pub response_cache_size: usize,
 }
 
 impl Default for Limits {
@@ -52,9 +56,14 @@ impl Default for Limits {
             keyword_queue: 256,
             semantic_queue: 128,
             query_cache_size: qsearch::embed::embedder::QUERY_CACHE_SIZE,
+            response_cache_size: RESPONSE_CACHE_SIZE,
         }
     }
 }
+
+/// Responses remembered by default: a portal's few hundred frequent
+/// questions in a few modes and page sizes, ~10 KB each.
+pub const RESPONSE_CACHE_SIZE: usize = 2048;
 
 /// Shared state of all handlers; cheap to clone.
 #[derive(Clone)]
@@ -69,6 +78,7 @@ struct Inner {
     keyword: Pool,
     semantic: Pool,
     metrics: crate::metrics::Metrics,
+    responses: ResponseCache,
     /// The seeds' signature at the last check, and whether they differed
     /// from what the index was built from.
     seeds_check: std::sync::Mutex<Option<(SeedsSignature, bool)>>,
@@ -89,6 +99,7 @@ impl AppState {
             keyword: Pool::new("keyword", limits.keyword_searches, limits.keyword_queue),
             semantic: Pool::new("semantic", limits.semantic_searches, limits.semantic_queue),
             metrics: Default::default(),
+            responses: ResponseCache::new(limits.response_cache_size),
             limits,
             seeds_check: std::sync::Mutex::new(None),
         };
@@ -154,21 +165,31 @@ impl AppState {
         &self.inner.metrics
     }
 
-    /// Runs a search on the blocking pool, under the permits of its mode.
-    pub async fn search(&self, request: SearchRequest) -> Result<SearchResponse, ApiError> {
-        self.run(request, Engine::search).await
+    pub fn responses(&self) -> &ResponseCache {
+        &self.inner.responses
+    }
+
+    /// Runs a search on the blocking pool, under the permits of its mode;
+    /// the response's JSON, remembered for the same request.
+    pub async fn search(&self, request: SearchRequest) -> Result<JsonBytes, ApiError> {
+        self.run("search", request, Engine::search).await
     }
 
     /// A search whose result always carries a who-answer ([`Engine::who`]).
-    pub async fn who(&self, request: SearchRequest) -> Result<SearchResponse, ApiError> {
-        self.run(request, Engine::who).await
+    pub async fn who(&self, request: SearchRequest) -> Result<JsonBytes, ApiError> {
+        self.run("who", request, Engine::who).await
     }
 
     async fn run(
         &self,
+        kind: &'static str,
         mut request: SearchRequest,
         run: fn(&Engine, &SearchRequest) -> qsearch::Result<SearchResponse>,
-    ) -> Result<SearchResponse, ApiError> {
+    ) -> Result<JsonBytes, ApiError> {
+        let key = ResponseCache::key(kind, &request);
+        if let Some(body) = self.inner.responses.get(&key) {
+            return Ok(JsonBytes(body));
+        }
         let pool = self.pool(request.mode);
         // Refused at once when the queue is full; a request whose client
         // went away while it waited never starts (the future is dropped).
@@ -182,8 +203,16 @@ impl AppState {
             pool.permits.acquire().await.map_err(|_| {
                 ApiError::unavailable("服务正在关闭", "the server is shutting down")
             })?;
-        self.blocking(move |engine| run(engine, &request).map_err(ApiError::from))
-            .await
+        let body = self
+            .blocking(move |engine| {
+                let response = run(engine, &request)?;
+                serde_json::to_vec(&response)
+                    .map(Bytes::from)
+                    .map_err(|e| ApiError::internal(e.to_string()))
+            })
+            .await?;
+        self.inner.responses.put(key, body.clone());
+        Ok(JsonBytes(body))
     }
 
     /// The pool a search of this mode runs in.

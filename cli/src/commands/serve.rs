@@ -50,6 +50,9 @@ pub struct ServeArgs {
     /// Query vectors remembered (LRU) [default: 4096] [env: QSEARCH_QUERY_CACHE_SIZE]
     #[arg(long, value_name = "N")]
     query_cache_size: Option<usize>,
+    /// Whole search responses remembered (LRU); 0 remembers none [default: 2048] [env: QSEARCH_RESPONSE_CACHE_SIZE]
+    #[arg(long, value_name = "N")]
+    response_cache_size: Option<usize>,
     /// Request log format on stderr (level from RUST_LOG, default info).
     #[arg(long, value_enum, default_value_t = LogFormat::Text)]
     log_format: LogFormat,
@@ -79,6 +82,7 @@ impl ServeArgs {
             keyword_queue: self.keyword_queue,
             semantic_queue: self.semantic_queue,
             query_cache_size: self.query_cache_size,
+            response_cache_size: self.response_cache_size,
         }
     }
 }

@@ -1,15 +1,15 @@
 //! `GET /api/search`: the same object as `qsearch --json`.
 
-use axum::Json;
 use axum::extract::State;
+use qsearch::SearchRequest;
 use qsearch::index::Filters;
-use qsearch::{SearchRequest, SearchResponse};
 use serde::Deserialize;
 use utoipa::IntoParams;
 
 use super::params;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
+use crate::responses::JsonBytes;
 use crate::state::AppState;
 
 /// Hits returned when `limit` is not given (as in the CLI).
@@ -80,7 +80,7 @@ impl SearchParams {
 pub async fn search(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<SearchResponse>, ApiError> {
+) -> Result<JsonBytes, ApiError> {
     let request = params.request()?;
-    Ok(Json(state.search(request).await?))
+    state.search(request).await
 }

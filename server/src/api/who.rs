@@ -1,12 +1,11 @@
 //! `GET /api/who`: who is responsible, with the passages that say so.
 
-use axum::Json;
 use axum::extract::State;
-use qsearch::SearchResponse;
 
 use super::search::SearchParams;
 use crate::error::{ApiError, ErrorBody};
 use crate::extract::ApiQuery;
+use crate::responses::JsonBytes;
 use crate::state::AppState;
 
 /// The departments responsible for a matter (the `answer`), with the ranked
@@ -28,7 +27,7 @@ use crate::state::AppState;
 pub async fn who(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<SearchParams>,
-) -> Result<Json<SearchResponse>, ApiError> {
+) -> Result<JsonBytes, ApiError> {
     let request = params.request()?;
-    Ok(Json(state.who(request).await?))
+    state.who(request).await
 }
