@@ -80,6 +80,9 @@ fn a_situation_told_in_a_boundary_case_is_answered_by_the_department_acting_in_i
             .bureaus
             .contains(&"临沂市".to_string())
     );
+    // The answer quotes the case's clause in which 质监局 acts.
+    let case = answer.departments[0].case.as_deref().unwrap_or_default();
+    assert!(case.contains("包装袋") && case.contains("质监局"), "{case}");
 }
 
 #[test]

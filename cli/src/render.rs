@@ -74,6 +74,11 @@ fn print_answer(answer: &Answer, query: &str, explain: bool) {
             for d in answer.departments.iter().filter(|d| !d.offices.is_empty()) {
                 println!("   {} 科室/电话: {}", d.name, d.offices.join("; "));
             }
+            for d in &answer.departments {
+                if let Some(case) = &d.case {
+                    println!("   {} 见事例 (from the list's case): 「{case}」", d.name);
+                }
+            }
             if !answer.also_involved.is_empty() {
                 let others: Vec<&str> = answer
                     .also_involved

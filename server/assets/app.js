@@ -215,6 +215,7 @@
         ? ['现名：', h('strong', {}, dept.current_name), '（2018 年机构改革后）']
         : ['现名：', dept.current_name || dept.name]),
       dept.aspect ? h('div', { class: 'aspect' }, `所问方面：${dept.aspect}`) : null,
+      dept.case ? h('div', { class: 'case' }, `清单事例：「${dept.case}」`) : null,
       dept.bureaus && dept.bureaus.length
         ? h('div', { class: 'bureaus' }, `见于：${dept.bureaus.join('、')}`) : null,
       dept.offices && dept.offices.length

@@ -163,6 +163,10 @@ pub struct AnswerDepartment {
     /// Offices and phone numbers from duty and service rows.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub offices: Vec<String>,
+    /// The clause of a boundary case (事例, folded) in which it acts on what
+    /// is asked, when a case credited it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub case: Option<String>,
     #[serde(skip)]
     score: f32,
     /// One of its boundary duties excludes the aspect asked about.
@@ -396,10 +400,14 @@ fn rank_departments(
     for &(candidate, row_coverage) in evidence {
         let record = candidate.record;
         let duty = fold(record.text());
-        let mut credits: Vec<(String, String, f32, f32, &str)> =
+        // (department, as written, weight, coverage, text judged for the
+        // aspect, whether that text is a case's clause)
+        let mut credits: Vec<(String, String, f32, f32, &str, bool)> =
             responsible(record, table, question, p)
                 .into_iter()
-                .map(|(name, written, weight)| (name, written, weight, row_coverage, duty.as_str()))
+                .map(|(name, written, weight)| {
+                    (name, written, weight, row_coverage, duty.as_str(), false)
+                })
                 .collect();
         // When the matter's case carries more of the question than any of
         // its duties, the department acting in the clause that carries most
@@ -428,9 +436,10 @@ fn rank_departments(
                 p.boundary_weight,
                 support(*words, candidate.cosine),
                 sentence,
+                true,
             ));
         }
-        for (name, as_written, mut weight, coverage, text) in credits {
+        for (name, as_written, mut weight, coverage, text, from_case) in credits {
             let (matched, excluded) = match_aspect(text, &aspect_terms);
             let outside_split = split_matter.is_some_and(|m| {
                 record.section != SectionKind::Boundary
@@ -452,6 +461,7 @@ fn rank_departments(
                     source: record.source.clone(),
                     aspect: None,
                     offices: Vec::new(),
+                    case: None,
                     score: 0.0,
                     excludes_aspect: false,
                 }
@@ -461,6 +471,9 @@ fn rank_departments(
             entry.evidence.push(candidate.rank);
             if !entry.bureaus.contains(&record.bureau.place) {
                 entry.bureaus.push(record.bureau.place.clone());
+            }
+            if from_case && entry.case.is_none() {
+                entry.case = Some(text.to_string());
             }
             if entry.aspect.is_none() && !matched.is_empty() && aspect_bonus > 1.0 {
                 entry.aspect = Some(matched.join("、"));
