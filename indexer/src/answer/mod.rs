@@ -400,15 +400,17 @@ fn rank_departments(
     for &(candidate, row_coverage) in evidence {
         let record = candidate.record;
         let duty = fold(record.text());
-        // (department, as written, weight, coverage, text judged for the
-        // aspect, whether that text is a case's clause)
-        let mut credits: Vec<(String, String, f32, f32, &str, bool)> =
-            responsible(record, table, question, p)
-                .into_iter()
-                .map(|(name, written, weight)| {
-                    (name, written, weight, row_coverage, duty.as_str(), false)
-                })
-                .collect();
+        let mut credits: Vec<Credit> = responsible(record, table, question, p)
+            .into_iter()
+            .map(|(name, as_written, weight)| Credit {
+                name,
+                as_written,
+                weight,
+                coverage: row_coverage,
+                text: &duty,
+                case: None,
+            })
+            .collect();
         // When the matter's case carries more of the question than any of
         // its duties, the department acting in the clause that carries most
         // is credited as a boundary row would be: the list says who acted
@@ -429,17 +431,25 @@ fn rank_departments(
             case_actor(candidate.case, table, question)
                 .filter(|(_, _, words, _)| *words > duties_carry)
         };
-        if let Some((name, written, words, sentence)) = &case_actor {
-            credits.push((
-                name.to_string(),
-                written.to_string(),
-                p.boundary_weight,
-                support(*words, candidate.cosine),
-                sentence,
-                true,
-            ));
+        if let Some((name, written, words, clause)) = case_actor {
+            credits.push(Credit {
+                name: name.to_string(),
+                as_written: written.to_string(),
+                weight: p.boundary_weight,
+                coverage: support(words, candidate.cosine),
+                text: clause,
+                case: Some(clause),
+            });
         }
-        for (name, as_written, mut weight, coverage, text, from_case) in credits {
+        for credit in credits {
+            let Credit {
+                name,
+                as_written,
+                mut weight,
+                coverage,
+                text,
+                case,
+            } = credit;
             let (matched, excluded) = match_aspect(text, &aspect_terms);
             let outside_split = split_matter.is_some_and(|m| {
                 record.section != SectionKind::Boundary
@@ -472,8 +482,10 @@ fn rank_departments(
             if !entry.bureaus.contains(&record.bureau.place) {
                 entry.bureaus.push(record.bureau.place.clone());
             }
-            if from_case && entry.case.is_none() {
-                entry.case = Some(text.to_string());
+            if let Some(case) = case
+                && entry.case.is_none()
+            {
+                entry.case = Some(case.to_string());
             }
             if entry.aspect.is_none() && !matched.is_empty() && aspect_bonus > 1.0 {
                 entry.aspect = Some(matched.join("、"));
@@ -492,6 +504,20 @@ fn rank_departments(
     // Stable: equal scores keep the order of first evidence.
     ranked.sort_by(|a, b| b.score.total_cmp(&a.score));
     ranked
+}
+
+/// One piece of evidence for a department: a record's own assignment, or
+/// the actor of its matter's case.
+struct Credit<'t> {
+    name: String,
+    as_written: String,
+    weight: f32,
+    /// How much of the question the evidence supports (0–1).
+    coverage: f32,
+    /// The text the asked aspect is looked for in: the duty or the clause.
+    text: &'t str,
+    /// The case's clause, when the credit comes from a case.
+    case: Option<&'t str>,
 }
 
 /// The answer's departments (the best, and those close to it that do not
