@@ -167,6 +167,26 @@ fn hits_cite_their_source_and_highlight_the_query() {
     );
 }
 
+/// A word and its parts (烟花爆竹, 烟花, 爆竹) are one highlight, not three
+/// overlapping ones.
+#[test]
+fn highlights_are_disjoint_and_cover_whole_words() {
+    let r = bm25("烟花爆竹");
+    let mut whole = 0;
+    for hit in &r.hits {
+        let ranges = &hit.snippet.highlights;
+        assert!(
+            ranges.windows(2).all(|w| w[0][1] < w[1][0]),
+            "{}: {ranges:?}",
+            hit.snippet.text
+        );
+        let marked = hit.snippet.marked("【", "】");
+        assert_eq!(marked.matches('【').count(), marked.matches('】').count());
+        whole += marked.matches("【烟花爆竹】").count();
+    }
+    assert!(whole > 0, "烟花爆竹 is marked as one word somewhere");
+}
+
 #[test]
 fn semantic_similarity_prefers_the_matching_duty() {
     let semantic = engine()

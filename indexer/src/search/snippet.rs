@@ -88,7 +88,7 @@ impl Snippets {
                     .collect();
                 return Snippet {
                     text: fragment.to_string(),
-                    highlights,
+                    highlights: merged(highlights),
                 };
             }
         }
@@ -101,9 +101,35 @@ impl Snippets {
     }
 }
 
+/// Ranges in order, overlapping and touching ones joined: jieba's search
+/// mode yields 烟花爆竹 and its parts 烟花, 爆竹 at once, and each would
+/// otherwise be marked on its own (【烟花】爆竹】).
+fn merged(mut ranges: Vec<[usize; 2]>) -> Vec<[usize; 2]> {
+    ranges.sort_unstable();
+    let mut out: Vec<[usize; 2]> = Vec::with_capacity(ranges.len());
+    for [start, end] in ranges {
+        match out.last_mut() {
+            Some(last) if start <= last[1] => last[1] = last[1].max(end),
+            _ => out.push([start, end]),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn overlapping_and_touching_ranges_are_one_highlight() {
+        let ranges = merged(vec![[2, 6], [2, 4], [4, 6], [7, 9], [9, 10], [12, 13]]);
+        assert_eq!(ranges, [[2, 6], [7, 10], [12, 13]]);
+        let s = Snippet {
+            text: "负责烟花爆竹的质量".into(),
+            highlights: merged(vec![[2, 4], [2, 6]]),
+        };
+        assert_eq!(s.marked("【", "】"), "负责【烟花爆竹】的质量");
+    }
 
     #[test]
     fn marks_ranges_in_characters() {
