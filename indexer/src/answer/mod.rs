@@ -7,9 +7,9 @@
 //!
 //! 1. **Coverage.** Each candidate is scored by the share of the question's
 //!    content ([`Question`]: its concepts, IDF-weighted; function words by
-//!    the segmenter's part of speech are none) that its own text carries. A fireworks row that shares only 手续 with 离婚手续去哪里办
-//!    carries a small share, because 离婚 — a word no record has — weighs
-//!    most.
+//!    the segmenter's part of speech are none) that its own text carries.
+//!    A fireworks row that shares only 手续 with 离婚手续去哪里办 carries a
+//!    small share, because 离婚 — a word no record has — weighs most.
 //! 2. **Verdict.** The best coverage is the confidence: at least
 //!    `covered` → `covered`; at least `uncertain` → `uncertain` (the
 //!    departments are named as candidates, not as the answer); below →
@@ -262,7 +262,6 @@ fn matter_groups(pool: &[Candidate]) -> Vec<Vec<usize>> {
 /// Builds the answer from the question and the candidate pool (best first).
 pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answer {
     let has_semantic = pool.iter().any(|c| c.cosine.is_some());
-    let subjects: Vec<&str> = pool.iter().map(|c| c.subject).collect();
     let matters = matter_groups(pool);
     // A passage's support: how much of the question its matter (the rows of
     // one boundary matter, or one main duty, of one list) carries by words,
@@ -273,8 +272,8 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
         None => words,
     };
     // A matter's coverage counts its case (事例) too: the list's own account
-    // of a situation carries a question describing one.
-    // Once per matter: its rows share the value (and usually one case).
+    // of a situation carries a question describing one. Computed once per
+    // matter: its rows share the value (and usually inherit one case).
     let mut coverage: Vec<f32> = vec![0.0; pool.len()];
     for i in 0..pool.len() {
         let first = matters[i][0];
@@ -282,7 +281,7 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
             coverage[i] = coverage[first];
             continue;
         }
-        let mut texts: Vec<&str> = matters[i].iter().map(|&j| subjects[j]).collect();
+        let mut texts: Vec<&str> = matters[i].iter().map(|&j| pool[j].subject).collect();
         for &j in &matters[i] {
             if !pool[j].case.is_empty() && !texts.contains(&pool[j].case) {
                 texts.push(pool[j].case);
@@ -297,7 +296,7 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
     // Within a matter, each row by itself: the row that carries the aspect
     // asked about is the one whose department answers.
     let row_support: Vec<f32> = (0..pool.len())
-        .map(|i| support(question.coverage(subjects[i]), pool[i].cosine))
+        .map(|i| support(question.coverage(pool[i].subject), pool[i].cosine))
         .collect();
     let best = (0..pool.len()).fold(None, |best: Option<usize>, i| match best {
         Some(b) if coverage[b] >= coverage[i] => Some(b),
@@ -311,7 +310,9 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
             word: c.word.clone(),
             weight: c.weight,
             known: c.known,
-            credit: best.map_or(0.0, |b| c.credit(subjects[b]).max(c.credit(pool[b].case))),
+            credit: best.map_or(0.0, |b| {
+                c.credit(pool[b].subject).max(c.credit(pool[b].case))
+            }),
         })
         .collect();
     let closeness = best.and_then(|b| pool[b].cosine);
@@ -331,12 +332,9 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
         .concepts
         .iter()
         .filter(|c| {
-            let cases = pool.iter().map(|candidate| candidate.case);
-            subjects
-                .iter()
-                .copied()
-                .chain(cases)
-                .all(|s| c.credit(s) == 0.0)
+            pool.iter().all(|candidate| {
+                c.credit(candidate.subject) == 0.0 && c.credit(candidate.case) == 0.0
+            })
         })
         .map(|c| c.word.clone())
         .collect();
@@ -835,6 +833,13 @@ mod tests {
         }
     }
 
+    /// The question analysed as if every word were in 10 of 1000 records.
+    fn question(query: &str) -> Question {
+        let analyzer = crate::tokenizer::ChineseAnalyzer::default();
+        let synonyms = crate::tokenizer::Synonyms::builtin();
+        Question::analyse(query, &analyzer, &synonyms, &|_| 10, 1000)
+    }
+
     fn terms(words: &[&str]) -> Vec<String> {
         words.iter().map(|w| w.to_string()).collect()
     }
@@ -865,15 +870,7 @@ mod tests {
 
     #[test]
     fn a_case_credits_the_department_acting_on_what_is_asked() {
-        let analyzer = crate::tokenizer::ChineseAnalyzer::default();
-        let synonyms = crate::tokenizer::Synonyms::builtin();
-        let question = Question::analyse(
-            "体检数据和实际情况不符，医疗器械由谁做计量检定",
-            &analyzer,
-            &synonyms,
-            &|_| 10,
-            1000,
-        );
+        let question = question("体检数据和实际情况不符，医疗器械由谁做计量检定");
         let table = DepartmentTable::builtin();
         // 卫生局 is addressed (向…反映), 质监局 acts on what is asked.
         let case = fold(
@@ -889,15 +886,7 @@ mod tests {
 
     #[test]
     fn a_clause_naming_another_department_credits_that_department() {
-        let analyzer = crate::tokenizer::ChineseAnalyzer::default();
-        let synonyms = crate::tokenizer::Synonyms::builtin();
-        let question = Question::analyse(
-            "餐馆食品安全出了问题找谁",
-            &analyzer,
-            &synonyms,
-            &|_| 10,
-            1000,
-        );
+        let question = question("餐馆食品安全出了问题找谁");
         let table = DepartmentTable::builtin();
         let duty = "商务局负责拟订促进餐饮服务和酒类流通发展规划和政策，市场监管局负责餐饮服务食品安全和酒类食品安全的监督管理。";
         let owner = clause_department(duty, "商务局", table, &question);
