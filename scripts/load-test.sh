@@ -10,6 +10,7 @@
 #   QSEARCH_BIN=target/debug/qsearch scripts/load-test.sh
 #   QUERIES=bench scripts/load-test.sh       # the 251 bench queries in turn
 #   QUERIES=zipf scripts/load-test.sh        # the same, Zipf-distributed (s = 1)
+#   QUERIES=distinct scripts/load-test.sh    # those asked of 27 cities: no repeats
 #   PEER=1 QUERIES=zipf scripts/load-test.sh # the Python peer instead (below)
 #
 # Extra arguments go to `qsearch serve` (e.g. --data-dir DIR).
@@ -31,7 +32,11 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 MODES=${MODES:-"bm25 hybrid"}
 # mixed: 22 queries × 7 filters; bench: indexer/benches/queries.txt in turn;
-# zipf: those drawn with probability ∝ 1/rank (a public portal's repeats).
+# zipf: those drawn with probability ∝ 1/rank (a public portal's repeats);
+# distinct: each of them prefixed with one of 27 city names (保定市烟花爆竹),
+# 6 777 questions taken in turn, every wrk thread its own share, so no
+# question repeats within a run of under ~6 700 requests: no cache of any
+# build can answer one (the way to measure a binary without cache flags).
 QUERIES=${QUERIES:-mixed}
 BIN=${QSEARCH_BIN:-target/release/qsearch}
 PEER=${PEER:-0}
@@ -119,10 +124,39 @@ for i = 1, #paths do
   cumulative[i] = total
 end
 
+-- distinct: the bench queries asked of each city in turn.
+if set == "distinct" then
+  local cities = {
+    "保定市", "唐山市", "邯郸市", "沧州市", "济南市", "潍坊市", "济宁市", "德州市", "长沙市",
+    "岳阳市", "衡阳市", "邵阳市", "洛阳市", "开封市", "新乡市", "南阳市", "徐州市", "盐城市",
+    "淮安市", "绵阳市", "南充市", "宜宾市", "安庆市", "阜阳市", "襄阳市", "荆州市", "十堰市",
+  }
+  local plain = paths
+  paths = {}
+  for _, city in ipairs(cities) do
+    for _, p in ipairs(plain) do
+      paths[#paths + 1] = p:gsub("&q=", function() return "&q=" .. encode(city) end, 1)
+    end
+  end
+end
+
+-- Threads are numbered in setup() so that, for `distinct`, thread t takes
+-- entries t, t + T, t + 2T, … and no two threads ask the same question.
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+
 local counter = 0
+local stride = 1
 function init(args)
   math.randomseed(os.time() + math.random(1000000))
   counter = math.random(#paths)
+  if set == "distinct" then
+    stride = tonumber(os.getenv("THREADS") or "2")
+    counter = id - stride
+  end
 end
 
 function request()
@@ -134,7 +168,7 @@ function request()
     end
     return wrk.format("GET", paths[lo])
   end
-  counter = counter % #paths + 1
+  counter = (counter + stride - 1) % #paths + 1
   return wrk.format("GET", paths[counter])
 end
 
@@ -192,7 +226,7 @@ printf '%-8s %10s %10s %10s %10s %10s %8s\n' mode requests req/s p50_ms p99_ms m
 for mode in $MODES; do
     # Warm up (first embedding, page cache) outside the measurement.
     curl -fsS -o /dev/null "$ADDR/api/search?mode=$mode&q=%E7%83%9F%E8%8A%B1%E7%88%86%E7%AB%B9"
-    MODE=$mode QUERIES=$QUERIES QUERY_FILE="$PWD/indexer/benches/queries.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$OUT/mixed.lua" "$ADDR" \
+    MODE=$mode QUERIES=$QUERIES THREADS=$THREADS QUERY_FILE="$PWD/indexer/benches/queries.txt" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --timeout 10s -s "$OUT/mixed.lua" "$ADDR" \
         > "$OUT/wrk-$TAG$mode.txt" 2>&1 || { echo "load-test: wrk failed" >&2; cat "$OUT/wrk-$TAG$mode.txt" >&2; exit 1; }
     line=$(grep '^RESULT' "$OUT/wrk-$TAG$mode.txt")
     field() { sed -n "s/.* $1=\([^ ]*\).*/\1/p" <<<" $line"; }

@@ -809,6 +809,50 @@ fn concurrent_mixed_requests_all_succeed() {
     assert!(started.elapsed() < Duration::from_secs(120));
 }
 
+/// The number of model calls that embedded more than two queries, from the
+/// server's `/metrics`.
+fn model_calls_over_two_queries(addr: std::net::SocketAddr) -> f64 {
+    let text = get(addr, "/metrics").text();
+    let sample = |name: &str| -> f64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name)?.trim().parse().ok())
+            .unwrap_or_else(|| panic!("{name} on /metrics"))
+    };
+    sample("qsearch_embedding_query_batch_size_count")
+        - sample(r#"qsearch_embedding_query_batch_size_bucket{le="2"}"#)
+}
+
+/// Concurrent hybrid searches are admitted together, so the embedding
+/// worker carries their queries in one model call. With as many permits as
+/// cores (the default before) at most two queries ever waited for the model,
+/// and no call could carry more than two.
+#[test]
+fn concurrent_hybrid_searches_share_model_calls() {
+    let server = server();
+    let before = model_calls_over_two_queries(server.addr);
+    let start = std::sync::Arc::new(std::sync::Barrier::new(16));
+    let handles: Vec<_> = (0..16)
+        .map(|i| {
+            let (addr, start) = (server.addr, std::sync::Arc::clone(&start));
+            std::thread::spawn(move || {
+                // Distinct texts, so no cache answers them.
+                let q = format!("并发批量嵌入{i}号特种设备检验");
+                start.wait();
+                let reply = get(addr, &format!("/api/search?q={}&mode=hybrid", enc(&q)));
+                assert_eq!(reply.status, 200, "{q}");
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().expect("request thread");
+    }
+    let after = model_calls_over_two_queries(server.addr);
+    assert!(
+        after > before,
+        "16 concurrent hybrid searches never shared a model call among more than two"
+    );
+}
+
 #[test]
 fn serve_command_prints_its_address_and_stops_on_sigterm() {
     let bin = qsearch_bin();

@@ -8,8 +8,13 @@
 #   QSEARCH_BIN=/tmp/qsearch-after scripts/peer/compare.sh
 #   ROUNDS=1 DURATION=5s SCENARIOS=zipf-bm25 QSEARCH_BIN=… scripts/peer/compare.sh
 #
-# Scenarios: bench-nocache (bench list, hybrid, --query-cache-size 1 on both
-# sides: every query embedded), zipf-hybrid and zipf-bm25 (cache on).
+# Scenarios: bench-nocache (bench list, hybrid, every query embedded and
+# searched: the peer's --query-cache-size 1, qsearch's
+# QSEARCH_QUERY_CACHE_SIZE=1 and QSEARCH_RESPONSE_CACHE_SIZE=0, which
+# binaries from before those caches ignore), distinct-hybrid and
+# distinct-bm25 (the bench queries asked of 27 cities, none repeated, caches
+# on: what no cache helps, for any build), zipf-hybrid and zipf-bm25
+# (caches on).
 # Configurations: qsearch (QSEARCH_BIN serve, --data-dir a fresh copy of
 # data/index and data/embeddings), qsearch-s2 (the same, --embed-sessions 2),
 # either with @BIN for another binary (qsearch@/tmp/qsearch-before),
@@ -20,7 +25,7 @@ cd "$(dirname "$0")/../.."
 
 ROUNDS=${ROUNDS:-2}
 DURATION=${DURATION:-15s}
-SCENARIOS=${SCENARIOS:-"bench-nocache zipf-hybrid zipf-bm25"}
+SCENARIOS=${SCENARIOS:-"distinct-hybrid distinct-bm25 zipf-hybrid zipf-bm25"}
 CONFIGS=${CONFIGS:-"qsearch peer-w1 peer-w2"}
 MAX_LOAD=${MAX_LOAD:-1.5}
 MAX_WAIT=${MAX_WAIT:-240}
@@ -57,20 +62,22 @@ printf 'round\tscenario\tconfig\tmode\treq/s\tp50_ms\tp99_ms\terrors\tpeak_rss_m
 for round in $(seq 1 "$ROUNDS"); do
     for scenario in $SCENARIOS; do
         case $scenario in
-            bench-nocache) queries=bench mode=hybrid extra=(--query-cache-size 1) ;;
-            zipf-hybrid) queries=zipf mode=hybrid extra=() ;;
-            zipf-bm25) queries=zipf mode=bm25 extra=() ;;
+            bench-nocache) queries=bench mode=hybrid nocache=1 ;;
+            distinct-hybrid) queries=distinct mode=hybrid nocache="" ;;
+            distinct-bm25) queries=distinct mode=bm25 nocache="" ;;
+            zipf-hybrid) queries=zipf mode=hybrid nocache="" ;;
+            zipf-bm25) queries=zipf mode=bm25 nocache="" ;;
             *) echo "compare: unknown scenario $scenario" >&2; exit 1 ;;
         esac
         for config in $CONFIGS; do
             bin=$BIN
             [[ "$config" == *@* ]] && bin=${config#*@}
             case ${config%%@*} in
-                qsearch) vars=() args=(--data-dir "$DATA") ;;
-                qsearch-s2) vars=() args=(--data-dir "$DATA" --embed-sessions 2) ;;
-                peer-w1) vars=(PEER=1 PEER_WORKERS=1) args=() ;;
-                peer-w2) vars=(PEER=1 PEER_WORKERS=2) args=() ;;
-                peer-w2t1) vars=(PEER=1 PEER_WORKERS=2) args=(--threads 1) ;;
+                qsearch) vars=(${nocache:+QSEARCH_QUERY_CACHE_SIZE=1 QSEARCH_RESPONSE_CACHE_SIZE=0}) args=(--data-dir "$DATA") ;;
+                qsearch-s2) vars=(${nocache:+QSEARCH_QUERY_CACHE_SIZE=1 QSEARCH_RESPONSE_CACHE_SIZE=0}) args=(--data-dir "$DATA" --embed-sessions 2) ;;
+                peer-w1) vars=(PEER=1 PEER_WORKERS=1) args=(${nocache:+--query-cache-size 1}) ;;
+                peer-w2) vars=(PEER=1 PEER_WORKERS=2) args=(${nocache:+--query-cache-size 1}) ;;
+                peer-w2t1) vars=(PEER=1 PEER_WORKERS=2) args=(--threads 1 ${nocache:+--query-cache-size 1}) ;;
                 *) echo "compare: unknown configuration $config" >&2; exit 1 ;;
             esac
             waited=$(wait_quiet)
@@ -78,7 +85,7 @@ for round in $(seq 1 "$ROUNDS"); do
             before=$(load1)
             log="target/load/compare-last.txt"
             env "${vars[@]}" QSEARCH_BIN="$bin" MODES=$mode QUERIES=$queries DURATION=$DURATION \
-                scripts/load-test.sh "${args[@]}" "${extra[@]}" > "$log" 2>&1 || true
+                scripts/load-test.sh "${args[@]}" > "$log" 2>&1 || true
             after=$(load1)
             row=$(awk -v m="$mode" '$1 == m && NF == 7' "$log" | tail -n 1)
             rss=$(sed -n 's/.*peak RSS.*: \([0-9]*\) MiB; now.*/\1/p' "$log" | tail -n 1)

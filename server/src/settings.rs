@@ -9,7 +9,7 @@
 //! header_timeout_secs = 10   # request head / idle keep-alive
 //! concurrency = 256          # requests in flight
 //! keyword_searches = 4       # BM25 searches running at once
-//! semantic_searches = 2      # embedding searches running at once
+//! semantic_searches = 16     # embedding searches running at once
 //! keyword_queue = 256        # BM25 searches that may wait; more get 503
 //! semantic_queue = 128       # embedding searches that may wait
 //! query_cache_size = 4096    # query vectors remembered

@@ -30,6 +30,13 @@ pub struct Limits {
     pub keyword_searches: usize,
     /// Searches that embed the query (semantic, hybrid) running at once; they
     /// have their own permits so a slow embedding never holds up bm25.
+    ///
+    /// At least a whole query batch: a running search spends most of its
+    /// time waiting for its query vector, and the embedding worker batches
+    /// only the queries that are waiting, so with as many permits as cores
+    /// nearly every model call embedded one query (mean batch 1.07, 120
+    /// req/s on distinct queries) where 16 permits fill batches of 8–16
+    /// (280 req/s on the same machine; docs/PERFORMANCE.md).
     pub semantic_searches: usize,
     /// Keyword searches that may wait for a permit; one more is refused at
     /// once (503 `overloaded` with `Retry-After`).
@@ -52,7 +59,7 @@ impl Default for Limits {
             header_read_timeout: Duration::from_secs(10),
             concurrency: 256,
             keyword_searches: (cores * 2).max(4),
-            semantic_searches: cores.max(2),
+            semantic_searches: qsearch::embed::embedder::MAX_QUERY_BATCH.max(cores),
             keyword_queue: 256,
             semantic_queue: 128,
             query_cache_size: qsearch::embed::embedder::QUERY_CACHE_SIZE,

@@ -38,7 +38,7 @@ pub struct ServeArgs {
     /// BM25 searches running at once [default: 2 × cores, at least 4] [env: QSEARCH_KEYWORD_SEARCHES]
     #[arg(long, value_name = "N")]
     keyword_searches: Option<usize>,
-    /// Searches that embed the query running at once [default: cores, at least 2] [env: QSEARCH_SEMANTIC_SEARCHES]
+    /// Searches that embed the query running at once; their queries are embedded in batches of up to 16 [default: 16, or cores if more] [env: QSEARCH_SEMANTIC_SEARCHES]
     #[arg(long, value_name = "N")]
     semantic_searches: Option<usize>,
     /// BM25 searches that may wait for a turn; one more is refused at once with 503 overloaded [default: 256] [env: QSEARCH_KEYWORD_QUEUE]
