@@ -47,6 +47,20 @@ fn questions_the_lists_do_not_cover_name_no_department_but_keep_hits() {
     }
 }
 
+/// What the office would do (办理 a 登记) is in many lists; what it is done
+/// for decides: adoption is in none of them, a fireworks business is.
+#[test]
+fn the_action_asked_for_does_not_cover_a_question_whose_topic_is_missing() {
+    let answer = ask("收养登记要去哪个单位办理", 10).answer.expect("answer");
+    assert_ne!(answer.coverage, Coverage::Covered, "{answer:?}");
+    assert!(answer.departments.is_empty(), "{answer:?}");
+    let answer = ask("烟花爆竹生产经营登记要去哪个单位办理", 10)
+        .answer
+        .expect("answer");
+    assert_eq!(answer.coverage, Coverage::Covered, "{answer:?}");
+    assert_eq!(answer.departments[0].name, "工商局", "{answer:?}");
+}
+
 #[test]
 fn a_covered_question_is_answered_with_its_department_and_reason() {
     let answer = ask("谁负责烟花爆竹的质量", 10).answer.expect("answer");

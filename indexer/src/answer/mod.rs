@@ -10,7 +10,11 @@
 //!    the segmenter's part of speech are none) that its own text carries.
 //!    A fireworks row that shares only 手续 with 离婚手续去哪里办 carries a
 //!    small share, because 离婚 — a word no record has — weighs most.
-//! 2. **Verdict.** The best coverage is the confidence: at least
+//! 2. **Verdict.** The best candidate's coverage, or its coverage of what
+//!    the question is about if that is lower — the concepts without the
+//!    words after the ones asking who (办理 of 结婚登记要去哪个单位办理 says
+//!    what the office would do, and nearly every list does some 办理) — is
+//!    the confidence: at least
 //!    `covered` → `covered`; at least `uncertain` → `uncertain` (the
 //!    departments are named as candidates, not as the answer); below →
 //!    `not_covered`, with the nearest matters the lists do cover.
@@ -192,6 +196,12 @@ pub fn is_who_question(query: &str) -> bool {
     WHO.is_match(&fold(query))
 }
 
+/// Byte offset in `query` where the words asking who begin (由哪个部门 of
+/// 保健食品广告由哪个部门审查).
+pub fn who_frame_start(query: &str) -> Option<usize> {
+    crate::tokenizer::find_folded(query, &WHO)
+}
+
 /// The text a record's coverage is judged on: what it is about, what it
 /// says and where its list is from, without the department's name (质量技术监督局 would otherwise carry
 /// 质量 for every row of that department).
@@ -274,11 +284,16 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
     // A matter's coverage counts its case (事例) too: the list's own account
     // of a situation carries a question describing one. Computed once per
     // matter: its rows share the value (and usually inherit one case).
+    // Which matter and row answer is judged on all the question's words;
+    // whether it is covered, also on what it is about (`about`: its words
+    // but the action asked for).
     let mut coverage: Vec<f32> = vec![0.0; pool.len()];
+    let mut about: Vec<f32> = vec![0.0; pool.len()];
     for i in 0..pool.len() {
         let first = matters[i][0];
         if first < i {
             coverage[i] = coverage[first];
+            about[i] = about[first];
             continue;
         }
         let mut texts: Vec<&str> = matters[i].iter().map(|&j| pool[j].subject).collect();
@@ -291,7 +306,9 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
             .iter()
             .filter_map(|&j| pool[j].cosine)
             .reduce(f32::max);
-        coverage[i] = support(question.coverage(&texts.join(" | ")), cosine);
+        let text = texts.join(" | ");
+        coverage[i] = support(question.coverage(&text), cosine);
+        about[i] = support(question.topic_coverage(&text), cosine);
     }
     // Within a matter, each row by itself: the row that carries the aspect
     // asked about is the one whose department answers.
@@ -302,7 +319,10 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
         Some(b) if coverage[b] >= coverage[i] => Some(b),
         _ => Some(i),
     });
-    let confidence = best.map_or(0.0, |b| coverage[b]);
+    // The weaker of the two: a question is covered when the best matter
+    // carries both what it is about and the question as a whole
+    // (身份证 is in the lists, 补办 of 身份证丢了去哪里补办 is not).
+    let confidence = best.map_or(0.0, |b| about[b].min(coverage[b]));
     let concepts: Vec<ConceptMatch> = question
         .concepts
         .iter()
@@ -339,7 +359,10 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
         .map(|c| c.word.clone())
         .collect();
     let evidence: Vec<(Candidate, f32)> = (0..pool.len())
-        .filter(|&i| coverage[i] >= uncertain && coverage[i] >= p.evidence_band * confidence)
+        .filter(|&i| {
+            coverage[i] >= uncertain
+                && coverage[i] >= p.evidence_band * best.map_or(0.0, |b| coverage[b])
+        })
         .map(|i| (pool[i], row_support[i]))
         .collect();
     let split_matter = best

@@ -32,6 +32,10 @@ pub struct Concept {
     /// question first describing what happened): what is to be handled,
     /// not the circumstances. Every concept of a one-clause question is.
     pub asked: bool,
+    /// After the words asking who, in a question that named its topic
+    /// before them (审查 of 保健食品广告由哪个部门审查): what the department
+    /// would do, not what the question is about.
+    pub predicate: bool,
 }
 
 impl Concept {
@@ -88,10 +92,22 @@ impl Question {
             }
         }
         let asked_clause = asked_clause(query);
+        // Where the asked clause (or the question) says "who".
+        let frame = match asked_clause {
+            Some((from, to)) => super::who_frame_start(&query[from..to]).map(|at| from + at),
+            None => super::who_frame_start(query),
+        };
         let idf_of = |term: &str| idf(doc_freq(term), num_docs);
         let mut concepts: Vec<Concept> = Vec::new();
+        let mut topic_before_frame = false;
         for (start, end, word, parts) in words {
             let asked = asked_clause.is_none_or(|(from, to)| start >= from && end <= to);
+            // After the words asking who, once the question has named what
+            // it is about before them, the words say what the department
+            // would do (…由哪个部门审查和查处, …去哪个单位办理); a question
+            // opening with them (谁负责烟花爆竹的质量) names its topic after.
+            let after_frame = frame.is_some_and(|at| start >= at);
+            let predicate = asked && after_frame && topic_before_frame;
             if let Some(seen) = concepts.iter_mut().find(|c| c.word == word) {
                 // Told first, then asked about (…包装袋不合格…，包装袋厂归谁查).
                 seen.asked |= asked;
@@ -147,6 +163,7 @@ impl Question {
                     shares.push((term.clone(), share));
                 }
             }
+            topic_before_frame |= asked && !after_frame;
             concepts.push(Concept {
                 word,
                 forms,
@@ -154,6 +171,7 @@ impl Question {
                 weight: rarity,
                 known,
                 asked,
+                predicate,
             });
         }
         // A word no record has is either what the question is about (离婚)
@@ -191,6 +209,19 @@ impl Question {
             .map(|c| c.weight * c.credit(text))
             .sum();
         got / total
+    }
+
+    /// The share of the weight of what the question is about (its concepts
+    /// but the verbs after the words asking who, unless it has nothing
+    /// else) that `text` carries, 0–1: whether the lists cover the question.
+    pub fn topic_coverage(&self, text: &str) -> f32 {
+        let any_topic = self.concepts.iter().any(|c| !c.predicate);
+        let topic = self.concepts.iter().filter(|c| !any_topic || !c.predicate);
+        let total: f32 = topic.clone().map(|c| c.weight).sum();
+        if total <= 0.0 {
+            return 0.0;
+        }
+        topic.map(|c| c.weight * c.credit(text)).sum::<f32>() / total
     }
 
     /// The share of the asked concepts' weight (those of the clause asking
@@ -334,6 +365,45 @@ mod tests {
         // One clause: every concept is asked.
         let q = question("谁负责烟花爆竹的质量", &|_| 10);
         assert!(q.concepts.iter().all(|c| c.asked));
+    }
+
+    #[test]
+    fn verbs_after_the_words_asking_who_are_the_action_not_the_topic() {
+        let q = question("保健食品广告由哪个部门审查和查处？", &|_| 10);
+        let predicates: Vec<&str> = q
+            .concepts
+            .iter()
+            .filter(|c| c.predicate)
+            .map(|c| c.word.as_str())
+            .collect();
+        assert_eq!(predicates, ["审查", "查处"], "{q:?}");
+        // A passage about the same action on another matter does not cover
+        // the question; one about the matter does, whatever its verbs.
+        assert_eq!(q.topic_coverage("负责审查和查处烟花爆竹违法行为"), 0.0);
+        assert_eq!(q.topic_coverage("负责保健食品广告的监督管理"), 1.0);
+        assert!(q.coverage("负责审查和查处烟花爆竹违法行为") > 0.0);
+        // Before the words asking who, a verb is what the question is about.
+        let q = question("结婚登记去哪个单位办理", &|_| 10);
+        let topic: Vec<&str> = q
+            .concepts
+            .iter()
+            .filter(|c| !c.predicate)
+            .map(|c| c.word.as_str())
+            .collect();
+        assert!(topic.iter().any(|w| w.contains("结婚")), "{q:?}");
+        assert!(
+            q.concepts.iter().any(|c| c.word == "办理" && c.predicate),
+            "{q:?}"
+        );
+        // Traditional script: the same words, at their place in the question.
+        let q = question("保健食品廣告由哪個部門審查？", &|_| 10);
+        assert!(
+            q.concepts.iter().any(|c| c.word == "审查" && c.predicate),
+            "{q:?}"
+        );
+        // A question opening with the words asking who names its topic after.
+        let q = question("谁负责烟花爆竹的质量", &|_| 10);
+        assert!(q.concepts.iter().all(|c| !c.predicate), "{q:?}");
     }
 
     #[test]

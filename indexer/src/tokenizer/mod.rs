@@ -84,6 +84,16 @@ pub fn fold(text: &str) -> String {
     fold_mapped(text).text
 }
 
+/// Byte offset in `text` where the first match of `pattern` in the folded
+/// text begins: a pattern written in simplified Chinese found in a
+/// traditional or full-width question, at its place in the question.
+pub fn find_folded(text: &str, pattern: &regex::Regex) -> Option<usize> {
+    let folded = fold_mapped(text);
+    let found = pattern.find(&folded.text)?;
+    let at = folded.char_at_byte(found.start());
+    Some(folded.original_range(text, at, at + 1).0)
+}
+
 /// Traditional → simplified only (no case or width change): for text handed
 /// to the embedding model, which was given simplified passages.
 pub fn simplified(text: &str) -> String {
