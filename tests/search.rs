@@ -506,6 +506,46 @@ fn concurrent_queries_are_batched_and_each_gets_its_own_vector() {
     }
 }
 
+/// The server's default, two sessions of one thread each, splits passages
+/// between its sessions and gives every text, passage or query, the vector
+/// one two-threaded session gives it: the same ranking from `qsearch` and
+/// `qsearch serve`.
+#[test]
+fn two_single_threaded_sessions_give_the_vectors_of_one() {
+    let one = &engine().semantic().expect("the model is loaded").embedder;
+    let models = Paths::resolve(None, None, None).models;
+    let (model, runtime) = qsearch::embed::provision::ensure_model(
+        &models,
+        qsearch::embed::DEFAULT_MODEL,
+        None,
+        &Silent,
+    )
+    .expect("the model is installed");
+    let two = qsearch::embed::Embedder::load(&model, &runtime, 2).expect("two sessions load");
+    let passages: Vec<String> = engine()
+        .records()
+        .iter()
+        .step_by(37)
+        .map(|r| r.text().to_string())
+        .collect();
+    assert!(passages.len() >= 10);
+    assert_eq!(
+        one.embed_passages(&passages, 4).unwrap(),
+        two.embed_passages(&passages, 4).unwrap()
+    );
+    for query in [
+        "谁负责烟花爆竹的质量",
+        "who regulates fireworks quality",
+        "電梯困人找誰",
+    ] {
+        assert_eq!(
+            one.embed_query(query).unwrap(),
+            two.embed_query(query).unwrap(),
+            "{query}"
+        );
+    }
+}
+
 /// A query's vector does not depend on what it was batched with: padding
 /// to a longer query of the batch is masked out, so the vectors are the
 /// ones the query gets alone (bit for bit on this machine), and rankings

