@@ -10,7 +10,9 @@
 //! subject or a circumstance, words cannot tell). A colloquial
 //! word counts as present when the list's own term for it is (鞭炮 → 烟花爆竹),
 //! and a compound the lists never write (游泳池, 烟花厂) earns partial credit
-//! through its parts, in proportion to what the part says.
+//! through its parts, in proportion to what the part says. In a question
+//! that names its topic before asking who (保健食品广告由哪个部门审查), the
+//! words after the asking are what the office would do, not the topic.
 
 use crate::tokenizer::{ChineseAnalyzer, Synonyms, fold, is_stopword};
 
@@ -212,8 +214,8 @@ impl Question {
     }
 
     /// The share of the weight of what the question is about (its concepts
-    /// but the verbs after the words asking who, unless it has nothing
-    /// else) that `text` carries, 0–1: whether the lists cover the question.
+    /// but the `predicate` ones, unless it has nothing else) that `text`
+    /// carries, 0–1: whether the lists cover the question.
     pub fn topic_coverage(&self, text: &str) -> f32 {
         let any_topic = self.concepts.iter().any(|c| !c.predicate);
         let topic = self.concepts.iter().filter(|c| !any_topic || !c.predicate);
@@ -368,7 +370,7 @@ mod tests {
     }
 
     #[test]
-    fn verbs_after_the_words_asking_who_are_the_action_not_the_topic() {
+    fn words_after_the_ones_asking_who_are_the_action_not_the_topic() {
         let q = question("保健食品广告由哪个部门审查和查处？", &|_| 10);
         let predicates: Vec<&str> = q
             .concepts
