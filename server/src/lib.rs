@@ -21,6 +21,14 @@ pub mod settings;
 pub mod shutdown;
 pub mod state;
 
+/// Locks `mutex`, taking the value even if a thread panicked holding it:
+/// the server's shared state (caches, counters) stays usable, never wedged.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 use std::future::Future;
 use std::io::Write;
 use std::net::SocketAddr;

@@ -47,10 +47,7 @@ impl Metrics {
             .iter()
             .position(|&b| seconds <= b)
             .unwrap_or(LATENCY_BUCKETS.len());
-        let mut requests = self
-            .requests
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut requests = crate::lock(&self.requests);
         let entry = match requests.get_mut(&(route.to_string(), mode)) {
             Some(entry) => entry,
             None => requests.entry((route.to_string(), mode)).or_default(),
@@ -63,10 +60,7 @@ impl Metrics {
 
     /// The request counters and latency histograms as Prometheus text.
     fn write_requests(&self, out: &mut String) {
-        let requests = self
-            .requests
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let requests = crate::lock(&self.requests);
         out.push_str("# HELP qsearch_http_requests_total HTTP requests answered, by route, mode and status.\n");
         out.push_str("# TYPE qsearch_http_requests_total counter\n");
         for ((route, mode), entry) in requests.iter() {

@@ -18,6 +18,8 @@ use axum::response::{IntoResponse, Response};
 use lru::LruCache;
 use qsearch::SearchRequest;
 
+use crate::lock;
+
 /// A JSON body already serialised.
 #[derive(Debug, Clone)]
 pub struct JsonBytes(pub Bytes);
@@ -85,10 +87,4 @@ impl ResponseCache {
     pub fn capacity(&self) -> usize {
         self.capacity
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }

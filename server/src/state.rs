@@ -140,11 +140,7 @@ impl AppState {
         use qsearch::index::store;
         let seeds = &self.inner.paths.seeds;
         let signature = store::seeds_signature(seeds);
-        let mut check = self
-            .inner
-            .seeds_check
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut check = crate::lock(&self.inner.seeds_check);
         if let Some((seen, changed)) = check.as_ref()
             && *seen == signature
         {

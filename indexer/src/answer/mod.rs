@@ -358,11 +358,9 @@ pub fn answer(question: &Question, pool: &[Candidate], p: &AnswerParams) -> Answ
         })
         .map(|c| c.word.clone())
         .collect();
+    let best_coverage = best.map_or(0.0, |b| coverage[b]);
     let evidence: Vec<(Candidate, f32)> = (0..pool.len())
-        .filter(|&i| {
-            coverage[i] >= uncertain
-                && coverage[i] >= p.evidence_band * best.map_or(0.0, |b| coverage[b])
-        })
+        .filter(|&i| coverage[i] >= uncertain && coverage[i] >= p.evidence_band * best_coverage)
         .map(|i| (pool[i], row_support[i]))
         .collect();
     let split_matter = best

@@ -201,16 +201,7 @@ impl Question {
 
     /// The share of the question's weight that `text` (folded) carries, 0–1.
     pub fn coverage(&self, text: &str) -> f32 {
-        let total = self.total_weight();
-        if total <= 0.0 {
-            return 0.0;
-        }
-        let got: f32 = self
-            .concepts
-            .iter()
-            .map(|c| c.weight * c.credit(text))
-            .sum();
-        got / total
+        self.share_of(text, |_| true)
     }
 
     /// The share of the weight of what the question is about (its concepts
@@ -218,23 +209,24 @@ impl Question {
     /// carries, 0–1: whether the lists cover the question.
     pub fn topic_coverage(&self, text: &str) -> f32 {
         let any_topic = self.concepts.iter().any(|c| !c.predicate);
-        let topic = self.concepts.iter().filter(|c| !any_topic || !c.predicate);
-        let total: f32 = topic.clone().map(|c| c.weight).sum();
-        if total <= 0.0 {
-            return 0.0;
-        }
-        topic.map(|c| c.weight * c.credit(text)).sum::<f32>() / total
+        self.share_of(text, |c| !any_topic || !c.predicate)
     }
 
     /// The share of the asked concepts' weight (those of the clause asking
     /// who) that `text` carries, 0–1.
     pub fn asked_coverage(&self, text: &str) -> f32 {
-        let asked = self.concepts.iter().filter(|c| c.asked);
-        let total: f32 = asked.clone().map(|c| c.weight).sum();
-        if total <= 0.0 {
-            return 0.0;
+        self.share_of(text, |c| c.asked)
+    }
+
+    /// The share of the weight of the concepts `counted` keeps that `text`
+    /// carries, 0–1 (0 when it keeps none).
+    fn share_of(&self, text: &str, counted: impl Fn(&Concept) -> bool) -> f32 {
+        let (mut got, mut total) = (0.0, 0.0);
+        for c in self.concepts.iter().filter(|c| counted(c)) {
+            got += c.weight * c.credit(text);
+            total += c.weight;
         }
-        asked.map(|c| c.weight * c.credit(text)).sum::<f32>() / total
+        if total <= 0.0 { 0.0 } else { got / total }
     }
 
     /// The concepts `text` does not carry at all.
@@ -312,6 +304,15 @@ mod tests {
         Question::analyse(query, &analyzer, &Synonyms::builtin(), df, 1000)
     }
 
+    /// The words of the concepts `keep` selects, in order.
+    fn words_where(q: &Question, keep: impl Fn(&Concept) -> bool) -> Vec<&str> {
+        q.concepts
+            .iter()
+            .filter(|c| keep(c))
+            .map(|c| c.word.as_str())
+            .collect()
+    }
+
     #[test]
     fn frames_and_generic_verbs_are_not_concepts() {
         let q = question("谁负责烟花爆竹的质量", &|_| 10);
@@ -356,12 +357,7 @@ mod tests {
     #[test]
     fn concepts_of_the_clause_asking_who_are_the_asked_ones() {
         let q = question("仓库里的烟花受潮了，烟花爆竹质量归谁管？", &|_| 10);
-        let asked: Vec<&str> = q
-            .concepts
-            .iter()
-            .filter(|c| c.asked)
-            .map(|c| c.word.as_str())
-            .collect();
+        let asked = words_where(&q, |c| c.asked);
         assert_eq!(asked, ["烟花爆竹", "质量"], "{q:?}");
         assert!(q.asked_coverage("烟花爆竹质量监督") > q.asked_coverage("仓库受潮"));
         // One clause: every concept is asked.
@@ -372,12 +368,7 @@ mod tests {
     #[test]
     fn words_after_the_ones_asking_who_are_the_action_not_the_topic() {
         let q = question("保健食品广告由哪个部门审查和查处？", &|_| 10);
-        let predicates: Vec<&str> = q
-            .concepts
-            .iter()
-            .filter(|c| c.predicate)
-            .map(|c| c.word.as_str())
-            .collect();
+        let predicates = words_where(&q, |c| c.predicate);
         assert_eq!(predicates, ["审查", "查处"], "{q:?}");
         // A passage about the same action on another matter does not cover
         // the question; one about the matter does, whatever its verbs.
@@ -386,12 +377,7 @@ mod tests {
         assert!(q.coverage("负责审查和查处烟花爆竹违法行为") > 0.0);
         // Before the words asking who, a verb is what the question is about.
         let q = question("结婚登记去哪个单位办理", &|_| 10);
-        let topic: Vec<&str> = q
-            .concepts
-            .iter()
-            .filter(|c| !c.predicate)
-            .map(|c| c.word.as_str())
-            .collect();
+        let topic = words_where(&q, |c| !c.predicate);
         assert!(topic.iter().any(|w| w.contains("结婚")), "{q:?}");
         assert!(
             q.concepts.iter().any(|c| c.word == "办理" && c.predicate),
